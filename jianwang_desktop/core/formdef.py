@@ -1,0 +1,245 @@
+"""The campaign's forms, read from a definition file in resources/forms/.
+
+Categories, measures, headings, notes, case columns, source choices, due dates and
+validation rules all come from the file, so next year's campaign is a new file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from .errors import UserError
+from .resources import resource_path
+
+FORM_FORMAT = "jianwang-form/1"
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    type: str  # "count" or "amount"
+    unit: str
+    label: str
+    group: str | None
+    heading: str
+    places: int = 0
+
+    @property
+    def is_amount(self) -> bool:
+        return self.type == "amount"
+
+
+@dataclass(frozen=True)
+class Month:
+    period: str  # "2015-08"
+    due: date
+
+    @property
+    def year(self) -> int:
+        return int(self.period[:4])
+
+    @property
+    def month(self) -> int:
+        return int(self.period[5:7])
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    key: str
+    label: str
+    due: date
+    to: str
+
+
+@dataclass(frozen=True)
+class CaseColumn:
+    key: str
+    heading: str
+    required: bool
+    max_length: int
+    multiline: bool
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    applies_to: tuple[str, ...]
+    when: tuple | None
+    require: tuple
+    message: str
+
+
+@dataclass(frozen=True)
+class PrintedForm:
+    attachment: str
+    title: str
+    region_line: str
+    footer: tuple[str, ...]
+    notes: tuple[str, ...]
+    filers: tuple[str, ...]
+
+    def region_text(self, region: str) -> str:
+        return self.region_line.format(region=region)
+
+    def notes_text(self, emails: dict[str, str] | None = None) -> list[str]:
+        """The notes as printed, with the provincial e-mail addresses filled in."""
+        emails = emails or {}
+        out = []
+        for note in self.notes:
+            for key in ("copyright", "police", "cyberspace"):
+                note = note.replace("{email:%s}" % key, emails.get(key, ""))
+            out.append(note)
+        return out
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    campaign: str
+    full_name: str
+    notice: str
+    months: tuple[Month, ...]
+    deadlines: tuple[Deadline, ...]
+    categories: tuple[str, ...]
+    measures: tuple[Measure, ...]
+    statistics_form: PrintedForm
+    cases_form: PrintedForm
+    category_heading: str
+    total_label: str
+    case_columns: tuple[CaseColumn, ...]
+    sources: tuple[str, ...]
+    rules: tuple[Rule, ...]
+
+    def measure(self, key: str) -> Measure:
+        for m in self.measures:
+            if m.key == key:
+                return m
+        raise KeyError(key)
+
+    @property
+    def measure_keys(self) -> tuple[str, ...]:
+        return tuple(m.key for m in self.measures)
+
+    @property
+    def periods(self) -> tuple[str, ...]:
+        return tuple(m.period for m in self.months)
+
+    def month(self, period: str) -> Month:
+        for m in self.months:
+            if m.period == period:
+                return m
+        raise UserError(
+            f"月份 {period} 不在“{self.campaign}”的填报月份内。",
+            [f"可填报的月份:{'、'.join(self.periods)}"],
+        )
+
+    def current_month(self, today: date) -> Month:
+        """The month a clerk is most likely working on: the first one not yet past due."""
+        for m in self.months:
+            if today <= m.due:
+                return m
+        return self.months[-1]
+
+    def case_column(self, key: str) -> CaseColumn:
+        for c in self.case_columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+
+def _printed(data: dict) -> PrintedForm:
+    return PrintedForm(
+        attachment=data["attachment"],
+        title=data["title"],
+        region_line=data["region_line"],
+        footer=tuple(data["footer"]),
+        notes=tuple(data["notes"]),
+        filers=tuple(data["filers"]),
+    )
+
+
+def parse_form(data: dict) -> FormDefinition:
+    if data.get("format") != FORM_FORMAT:
+        raise UserError("报表定义文件格式不对。")
+    stats, cases = data["statistics_form"], data["cases_form"]
+    return FormDefinition(
+        campaign=data["campaign"],
+        full_name=data["full_name"],
+        notice=data["notice"],
+        months=tuple(Month(m["period"], date.fromisoformat(m["due"])) for m in data["months"]),
+        deadlines=tuple(
+            Deadline(d["key"], d["label"], date.fromisoformat(d["due"]), d["to"])
+            for d in data["deadlines"]
+        ),
+        categories=tuple(data["categories"]),
+        measures=tuple(
+            Measure(
+                key=m["key"],
+                type=m["type"],
+                unit=m["unit"],
+                label=m["label"],
+                group=m["group"],
+                heading=m["heading"],
+                places=m.get("places", 0),
+            )
+            for m in data["measures"]
+        ),
+        statistics_form=_printed(stats),
+        cases_form=_printed(cases),
+        category_heading=stats["category_heading"],
+        total_label=stats["total_label"],
+        case_columns=tuple(
+            CaseColumn(c["key"], c["heading"], c["required"], c["max_length"], c["multiline"])
+            for c in cases["columns"]
+        ),
+        sources=tuple(cases["sources"]),
+        rules=tuple(
+            Rule(
+                id=r["id"],
+                severity=r["severity"],
+                applies_to=tuple(r["applies_to"]),
+                when=tuple(r["when"]) if r.get("when") else None,
+                require=tuple(r["require"]),
+                message=r["message"],
+            )
+            for r in data["rules"]
+        ),
+    )
+
+
+def forms_dir() -> Path:
+    return resource_path("forms")
+
+
+@cache
+def available_campaigns() -> tuple[str, ...]:
+    names = []
+    for path in sorted(forms_dir().glob("*.json")):
+        names.append(json.loads(path.read_text(encoding="utf-8"))["campaign"])
+    return tuple(names)
+
+
+@cache
+def load_form(campaign: str | None = None) -> FormDefinition:
+    """The definition of `campaign`, or of the newest campaign when None."""
+    forms = []
+    for path in sorted(forms_dir().glob("*.json")):
+        forms.append(parse_form(json.loads(path.read_text(encoding="utf-8"))))
+    if not forms:
+        raise UserError("没有找到任何报表定义文件(resources/forms)。")
+    if campaign is None:
+        return max(forms, key=lambda f: f.months[-1].due)
+    for form in forms:
+        if form.campaign == campaign:
+            return form
+    raise UserError(
+        f"不认识的专项行动“{campaign}”。", [f"可用的:{'、'.join(f.campaign for f in forms)}"]
+    )

@@ -1,0 +1,251 @@
+"""The interchange format jianwang-data/1: one office's month as JSON (docs/data-format.md).
+
+Reading is strict: the file is checked against resources/schema/ and the campaign's
+form definition before anything is stored, and every problem names its field.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from .domain import Profile
+from .errors import UserError
+from .formdef import FormDefinition, load_form
+from .money import NumberError
+from .records import CASE_TEXT_FIELDS, CaseRecord, MonthData, empty_grid, zero_of
+from .resources import resource_path
+from .store import Store, encode_value
+from .validation import field_label, parse_cell, parse_measure, storable_problems
+
+DATA_FORMAT = "jianwang-data/1"
+MAX_JSON_BYTES = 64 * 1024 * 1024
+MAX_REPORTED = 30
+HEADER_KEYS = ("region", "department", "unit", "filler", "phone")
+
+
+@cache
+def _validator():
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(resource_path("schema", "jianwang-data-1.schema.json").read_text("utf-8"))
+    return Draft202012Validator(schema)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def month_to_dict(form: FormDefinition, profile: Profile, month: MonthData) -> dict[str, Any]:
+    def plain(value):
+        return None if value is None else _json_value(value)
+
+    return {
+        "format": DATA_FORMAT,
+        "campaign": form.campaign,
+        **profile.as_dict(),
+        "period": month.period,
+        "statistics": {
+            c: {k: plain(month.statistics[c][k]) for k in form.measure_keys}
+            for c in form.categories
+        },
+        "cases": [_case_to_dict(form, case) for case in month.cases],
+    }
+
+
+def _json_value(value: int | Decimal) -> int | str:
+    return encode_value(value) if isinstance(value, Decimal) else int(value)
+
+
+def _case_to_dict(form: FormDefinition, case: CaseRecord) -> dict[str, Any]:
+    out: dict[str, Any] = {k: case.text(k) for k in CASE_TEXT_FIELDS}
+    out["category"] = case.category
+    for key in form.measure_keys:
+        out[key] = _json_value(case.measures.get(key, zero_of(form, key)))
+    return out
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def dump_month(store: Store, period: str) -> str:
+    profile = store.profile()
+    if profile is None:
+        raise UserError("还没有设置填报单位信息,请先运行 jianwang init 或在程序中完成设置。")
+    return dumps(month_to_dict(store.form, profile, store.load_month(period)))
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _no_duplicate_keys(pairs):
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise UserError(f"JSON 文件中字段“{key}”出现了两次,无法判断以哪个为准。")
+        out[key] = value
+    return out
+
+
+def _no_constants(name):
+    raise UserError(f"JSON 文件中有非法的数值 {name}。")
+
+
+def parse_json(raw: bytes) -> Any:
+    if len(raw) > MAX_JSON_BYTES:
+        raise UserError(f"文件过大({len(raw) // 1024 // 1024} MB),不是一个月的填报数据。")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError("文件不是 UTF-8 编码的 JSON 文本。") from None
+    try:
+        return json.loads(
+            text,
+            object_pairs_hook=_no_duplicate_keys,
+            parse_float=Decimal,
+            parse_constant=_no_constants,
+        )
+    except json.JSONDecodeError as e:
+        raise UserError(f"文件不是有效的 JSON:第 {e.lineno} 行第 {e.colno} 列附近有错。") from None
+    except RecursionError:
+        raise UserError("JSON 嵌套层数过多,不是本程序的数据文件。") from None
+
+
+def _where(path, form: FormDefinition) -> str:
+    parts = list(path)
+    if not parts:
+        return "文件"
+    if parts[0] == "cases" and len(parts) >= 2 and isinstance(parts[1], int):
+        where = f"第{parts[1] + 1}条案件"
+        if len(parts) >= 3:
+            where += f"的“{field_label(form, str(parts[2]))}”({parts[2]})"
+        return where
+    if parts[0] == "statistics" and len(parts) >= 2:
+        where = f"统计表“{parts[1]}”行"
+        if len(parts) >= 3:
+            where += f"的“{field_label(form, str(parts[2]))}”({parts[2]})"
+        return where
+    return "字段 " + ".".join(str(p) for p in parts)
+
+
+def _schema_message(error) -> str:
+    kind = error.validator
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"缺少字段“{missing}”"
+    if kind == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"有不认识的字段:{'、'.join(map(str, extra))}"
+    if kind == "const":
+        return f"应为 {json.dumps(error.validator_value, ensure_ascii=False)}"
+    if kind == "type":
+        names = {"string": "文本", "integer": "整数", "object": "对象", "array": "列表",
+                 "null": "空值"}
+        expected = error.validator_value
+        expected = [expected] if isinstance(expected, str) else expected
+        return "类型不对,应为" + "或".join(names.get(t, t) for t in expected)
+    if kind == "anyOf":
+        return "应为 0 或正整数(件数),或文本形式的金额(如 \"1.5\",最多 4 位小数)"
+    if kind == "pattern":
+        return "格式不对"
+    if kind in ("maxLength", "maxItems", "maxProperties"):
+        return f"过长或过多(上限 {error.validator_value})"
+    if kind == "minLength":
+        return "不能为空"
+    if kind in ("minimum", "maximum"):
+        return "超出允许范围"
+    return "不符合格式要求"
+
+
+def _check_schema(data: Any, form: FormDefinition) -> None:
+    errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.path])
+    if errors:
+        details = [f"{_where(e.path, form)}:{_schema_message(e)}" for e in errors[:MAX_REPORTED]]
+        if len(errors) > MAX_REPORTED:
+            details.append(f"……另有 {len(errors) - MAX_REPORTED} 处错误")
+        raise UserError("数据文件格式不对,未导入任何数据:", details)
+
+
+def month_from_dict(data: Any) -> tuple[FormDefinition, dict[str, str], MonthData]:
+    """Check and convert; raises UserError listing every problem (nothing is stored)."""
+    if not isinstance(data, dict):
+        raise UserError("数据文件格式不对:最外层应为一个 JSON 对象。")
+    if data.get("format") != DATA_FORMAT:
+        raise UserError(f"不是剑网填报的数据文件(format 应为 {DATA_FORMAT})。")
+    campaign = data.get("campaign")
+    form = load_form(campaign if isinstance(campaign, str) else "")
+    _check_schema(data, form)
+    problems: list[str] = []
+    if data["period"] not in form.periods:
+        problems.append(f"月份 {data['period']} 不在“{form.campaign}”的填报月份"
+                        f"({'、'.join(form.periods)})内")
+    grid = empty_grid(form)
+    for category, row in data["statistics"].items():
+        if category not in grid:
+            problems.append(f"统计表:没有“{category}”这个案件类别")
+            continue
+        for key, raw in row.items():
+            if key not in form.measure_keys:
+                problems.append(f"统计表“{category}”行:有不认识的字段“{key}”")
+                continue
+            try:
+                grid[category][key] = parse_cell(form.measure(key), raw)
+            except NumberError as e:
+                problems.append(f"统计表“{category}”行的“{form.measure(key).label}”:{e}")
+    cases = []
+    seen_numbers: dict[str, int] = {}
+    for index, item in enumerate(data["cases"]):
+        where = f"第{index + 1}条案件"
+        case = CaseRecord(**{k: item[k] for k in CASE_TEXT_FIELDS}, category=item["category"])
+        for key, raw in item.items():
+            if key in CASE_TEXT_FIELDS or key == "category":
+                continue
+            if key not in form.measure_keys:
+                problems.append(f"{where}:有不认识的字段“{key}”")
+                continue
+            try:
+                case.measures[key] = parse_measure(form.measure(key), raw)
+            except NumberError as e:
+                problems.append(f"{where}的“{form.measure(key).label}”:{e}")
+        for key in form.measure_keys:
+            case.measures.setdefault(key, zero_of(form, key))
+        problems.extend(f"{where}:{p}" for p in storable_problems(form, case))
+        number = case.number.strip()
+        if number:
+            if number in seen_numbers:
+                problems.append(f"{where}:编号“{number}”与第{seen_numbers[number] + 1}条重复")
+            else:
+                seen_numbers[number] = index
+        cases.append(case)
+    if problems:
+        shown = problems[:MAX_REPORTED]
+        if len(problems) > MAX_REPORTED:
+            shown.append(f"……另有 {len(problems) - MAX_REPORTED} 处错误")
+        raise UserError("数据文件内容有误,未导入任何数据:", shown)
+    header = {k: data[k] for k in HEADER_KEYS}
+    return form, header, MonthData(data["period"], grid, cases)
+
+
+def load_into_store(store: Store, raw: bytes, replace: bool = False) -> MonthData:
+    """Import one month from jianwang-data/1 bytes; all or nothing."""
+    form, header, month = month_from_dict(parse_json(raw))
+    if form.campaign != store.form.campaign:
+        raise UserError(
+            f"文件属于“{form.campaign}”,而本数据库是“{store.form.campaign}”,未导入。"
+        )
+    profile = store.profile()
+    if profile is None:
+        raise UserError("还没有设置填报单位信息,请先运行 jianwang init。")
+    if (header["region"], header["department"]) != (profile.region, profile.department):
+        raise UserError(
+            f"文件是{header['region']}{header['department']}的数据,"
+            f"本数据库属于{profile.region}{profile.department},未导入。"
+        )
+    if store.has_data(month.period) and not replace:
+        raise UserError(
+            f"{form.month(month.period).label}已有数据,未导入。确实要用文件内容替换时请加 --replace。"
+        )
+    store.replace_month(month)
+    return month

@@ -1,0 +1,73 @@
+"""Schema versions of the local database, applied with sqlite-utils' own Migrations.
+
+Never edit a migration that has shipped: add a new one at the end and raise nothing
+else; `SCHEMA_VERSION` follows the number of migrations.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("jianwang")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    _run(db, """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE months (
+            campaign TEXT NOT NULL,
+            period TEXT NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            PRIMARY KEY (campaign, period)
+        );
+        CREATE TABLE statistics (
+            campaign TEXT NOT NULL,
+            period TEXT NOT NULL,
+            category TEXT NOT NULL,
+            measure TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (campaign, period, category, measure),
+            FOREIGN KEY (campaign, period) REFERENCES months (campaign, period)
+                ON DELETE CASCADE
+        );
+        CREATE TABLE cases (
+            id INTEGER PRIMARY KEY,
+            campaign TEXT NOT NULL,
+            period TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            number TEXT NOT NULL,
+            name TEXT NOT NULL,
+            handling_unit TEXT NOT NULL,
+            source TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            result TEXT NOT NULL,
+            remarks TEXT NOT NULL,
+            category TEXT NOT NULL,
+            measures TEXT NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            FOREIGN KEY (campaign, period) REFERENCES months (campaign, period)
+                ON DELETE CASCADE
+        );
+        CREATE INDEX cases_by_month ON cases (campaign, period, position);
+        """)
+
+
+def _run(db: Database, script: str) -> None:
+    # One statement at a time: executescript() would commit the migration's transaction.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def known_names() -> list[str]:
+    return [m.name for m in migrations._migrations]
+
+
+SCHEMA_VERSION = len(known_names())

@@ -1,0 +1,384 @@
+"""The local SQLite file: one office's profile, months, 附件1 figures and 附件2 cases.
+
+Every user action is one transaction. Values are stored as canonical text so that
+amounts stay exact Decimals and a blank cell (no row) is never confused with 0.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterator
+
+from sqlite_utils import Database
+
+from .. import APP_NAME
+from .domain import Profile
+from .errors import UserError
+from .formdef import FormDefinition, load_form
+from .migrations import SCHEMA_VERSION, known_names, migrations
+from .money import format_amount
+from .records import CASE_TEXT_FIELDS, CaseRecord, Grid, MonthData, Value, empty_grid
+from .validation import parse_measure, storable_problems, validate_profile
+
+PROFILE_KEYS = ("region", "department", "unit", "filler", "phone")
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "jianwang.db"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def encode_value(value: int | Decimal) -> str:
+    return format_amount(value) if isinstance(value, Decimal) else str(int(value))
+
+
+def decode_value(form: FormDefinition, key: str, text: str) -> int | Decimal:
+    return Decimal(text) if form.measure(key).is_amount else int(text)
+
+
+class Store:
+    """A database file opened for one campaign."""
+
+    def __init__(self, path: str | Path, campaign: str | None = None):
+        self.path = Path(path)
+        self.db = _open(self.path)
+        stored = self.setting("campaign")
+        self.form: FormDefinition = load_form(campaign or stored)
+        if stored is None:
+            with self.db.atomic():
+                self._put_setting("campaign", self.form.campaign)
+
+    # ------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        with self.db.atomic() as db:
+            yield db
+
+    # ------------------------------------------------------------ settings
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def _put_setting(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction():
+            self._put_setting(key, value)
+
+    def profile(self) -> Profile | None:
+        values = {k: self.setting(k) for k in PROFILE_KEYS}
+        if any(v is None for v in values.values()):
+            return None
+        return Profile(**values)
+
+    def set_profile(self, profile: Profile) -> None:
+        findings = validate_profile(profile)
+        if findings:
+            raise UserError("填报信息有误,未保存:", [f.message for f in findings])
+        with self.transaction():
+            for key, value in profile.as_dict().items():
+                self._put_setting(key, value)
+
+    def case_sources(self) -> list[str]:
+        """The choices for 案件来源: the definition's, or the office's edited list."""
+        stored = self.setting("case_sources")
+        return json.loads(stored) if stored else list(self.form.sources)
+
+    def set_case_sources(self, sources: list[str]) -> None:
+        cleaned = [s.strip() for s in sources if s.strip()]
+        if not cleaned:
+            raise UserError("案件来源的选项不能全部删除。")
+        self.set_setting("case_sources", json.dumps(cleaned, ensure_ascii=False))
+
+    # ------------------------------------------------------------ months
+
+    def _touch_month(self, period: str) -> None:
+        self.form.month(period)  # refuses a period outside the campaign
+        now = _now()
+        self.db.execute(
+            "INSERT INTO months (campaign, period, created, updated) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(campaign, period) DO UPDATE SET updated = excluded.updated",
+            [self.form.campaign, period, now, now],
+        )
+
+    def has_data(self, period: str) -> bool:
+        args = [self.form.campaign, period]
+        stats = self.db.execute(
+            "SELECT 1 FROM statistics WHERE campaign = ? AND period = ? LIMIT 1", args
+        ).fetchone()
+        cases = self.db.execute(
+            "SELECT 1 FROM cases WHERE campaign = ? AND period = ? LIMIT 1", args
+        ).fetchone()
+        return bool(stats or cases)
+
+    def load_grid(self, period: str) -> Grid:
+        grid = empty_grid(self.form)
+        rows = self.db.execute(
+            "SELECT category, measure, value FROM statistics WHERE campaign = ? AND period = ?",
+            [self.form.campaign, period],
+        )
+        for category, measure, value in rows:
+            if category in grid and measure in grid[category]:
+                grid[category][measure] = decode_value(self.form, measure, value)
+        return grid
+
+    def load_month(self, period: str) -> MonthData:
+        self.form.month(period)
+        return MonthData(period, self.load_grid(period), self.load_cases(period))
+
+    def _write_cell(self, period: str, category: str, key: str, value: Value) -> None:
+        if value is None:
+            self.db.execute(
+                "DELETE FROM statistics WHERE campaign = ? AND period = ? AND category = ? "
+                "AND measure = ?",
+                [self.form.campaign, period, category, key],
+            )
+            return
+        self.db.execute(
+            "INSERT INTO statistics (campaign, period, category, measure, value) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(campaign, period, category, measure) "
+            "DO UPDATE SET value = excluded.value",
+            [self.form.campaign, period, category, key, encode_value(value)],
+        )
+
+    def _checked_cell(self, category: str, key: str, value: Value) -> Value:
+        if category not in self.form.categories:
+            raise UserError(f"没有“{category}”这个案件类别。")
+        measure = self.form.measure(key)
+        return None if value is None else parse_measure(measure, value)
+
+    def set_cells(self, period: str, cells: dict[tuple[str, str], Value]) -> None:
+        """Write several 附件1 cells at once (a paste is one action); None blanks a cell."""
+        checked = {(c, k): self._checked_cell(c, k, v) for (c, k), v in cells.items()}
+        with self.transaction():
+            self._touch_month(period)
+            for (category, key), value in checked.items():
+                self._write_cell(period, category, key, value)
+
+    def set_cell(self, period: str, category: str, key: str, value: Value) -> None:
+        self.set_cells(period, {(category, key): value})
+
+    def replace_month(self, month: MonthData) -> None:
+        """Put a whole month in place of what was there, in one transaction."""
+        cells = {
+            (c, k): self._checked_cell(c, k, v)
+            for c, row in month.statistics.items()
+            for k, v in row.items()
+        }
+        with self.transaction():
+            self._touch_month(month.period)
+            args = [self.form.campaign, month.period]
+            self.db.execute("DELETE FROM statistics WHERE campaign = ? AND period = ?", args)
+            self.db.execute("DELETE FROM cases WHERE campaign = ? AND period = ?", args)
+            for (category, key), value in cells.items():
+                self._write_cell(month.period, category, key, value)
+            for position, case in enumerate(month.cases):
+                case.id = self._insert_case(month.period, position, case)
+
+    # ------------------------------------------------------------ cases
+
+    def load_cases(self, period: str) -> list[CaseRecord]:
+        rows = self.db.execute(
+            "SELECT id, number, name, handling_unit, source, summary, result, remarks, "
+            "category, measures FROM cases WHERE campaign = ? AND period = ? "
+            "ORDER BY position, id",
+            [self.form.campaign, period],
+        )
+        return [self._case_from_row(row) for row in rows]
+
+    def load_case(self, case_id: int) -> CaseRecord:
+        row = self.db.execute(
+            "SELECT id, number, name, handling_unit, source, summary, result, remarks, "
+            "category, measures FROM cases WHERE id = ?",
+            [case_id],
+        ).fetchone()
+        if row is None:
+            raise UserError("这条案件已不存在(可能已被删除)。")
+        return self._case_from_row(row)
+
+    def _case_from_row(self, row) -> CaseRecord:
+        case_id, *texts, category, measures = row
+        decoded = {
+            k: decode_value(self.form, k, v)
+            for k, v in json.loads(measures).items()
+            if k in self.form.measure_keys
+        }
+        return CaseRecord(*texts, category=category, measures=decoded, id=case_id)
+
+    def _case_row(self, case: CaseRecord) -> dict:
+        row = {k: case.text(k) for k in CASE_TEXT_FIELDS}
+        row["category"] = case.category
+        row["measures"] = json.dumps(
+            {k: encode_value(v) for k, v in case.measures.items()}, ensure_ascii=False
+        )
+        return row
+
+    def _insert_case(self, period: str, position: int, case: CaseRecord) -> int:
+        row = self._case_row(case)
+        now = _now()
+        cursor = self.db.execute(
+            "INSERT INTO cases (campaign, period, position, "
+            + ", ".join(row)
+            + ", created, updated) VALUES (?, ?, ?, "
+            + ", ".join("?" for _ in row)
+            + ", ?, ?)",
+            [self.form.campaign, period, position, *row.values(), now, now],
+        )
+        return cursor.lastrowid
+
+    def _check_case(self, period: str, case: CaseRecord) -> None:
+        problems = storable_problems(self.form, case)
+        if problems:
+            raise UserError("案件信息有误,未保存:", problems)
+        number = case.number.strip()
+        if number:
+            clash = self.db.execute(
+                "SELECT id FROM cases WHERE campaign = ? AND period = ? AND trim(number) = ? "
+                "AND id IS NOT ?",
+                [self.form.campaign, period, number, case.id],
+            ).fetchone()
+            if clash:
+                raise UserError(f"编号“{number}”已被本月另一条案件使用,编号必须唯一。")
+
+    def add_case(self, period: str, case: CaseRecord) -> CaseRecord:
+        """Store a new case at the end of the month's list; gives it a number if it has none."""
+        case = case.copy()
+        if not case.number.strip():
+            case.number = self.next_case_number(period)
+        self._check_case(period, case)
+        with self.transaction():
+            self._touch_month(period)
+            position = self.db.execute(
+                "SELECT coalesce(max(position), -1) + 1 FROM cases WHERE campaign = ? "
+                "AND period = ?",
+                [self.form.campaign, period],
+            ).fetchone()[0]
+            case.id = self._insert_case(period, position, case)
+        return case
+
+    def update_case(self, period: str, case: CaseRecord) -> None:
+        if case.id is None:
+            raise ValueError("update_case needs a stored case")
+        self._check_case(period, case)
+        row = self._case_row(case)
+        with self.transaction():
+            self._touch_month(period)
+            cursor = self.db.execute(
+                "UPDATE cases SET " + ", ".join(f"{k} = ?" for k in row)
+                + ", updated = ? WHERE id = ? AND campaign = ? AND period = ?",
+                [*row.values(), _now(), case.id, self.form.campaign, period],
+            )
+            if cursor.rowcount != 1:
+                raise UserError("这条案件已不存在(可能已被删除)。")
+
+    def delete_case(self, period: str, case_id: int) -> None:
+        with self.transaction():
+            self._touch_month(period)
+            self.db.execute(
+                "DELETE FROM cases WHERE id = ? AND campaign = ? AND period = ?",
+                [case_id, self.form.campaign, period],
+            )
+
+    def next_case_number(self, period: str) -> str:
+        """YYYYMM-NNN, one more than the highest such number of the month."""
+        prefix = period.replace("-", "") + "-"
+        rows = self.db.execute(
+            "SELECT number FROM cases WHERE campaign = ? AND period = ? AND number LIKE ?",
+            [self.form.campaign, period, prefix + "%"],
+        )
+        highest = 0
+        for (number,) in rows:
+            tail = number[len(prefix):]
+            if tail.isdigit():
+                highest = max(highest, int(tail))
+        return f"{prefix}{highest + 1:03d}"
+
+    def periods_with_data(self) -> list[str]:
+        rows = self.db.execute(
+            "SELECT period FROM months WHERE campaign = ? ORDER BY period", [self.form.campaign]
+        )
+        return [r[0] for r in rows if self.has_data(r[0])]
+
+
+def _open(path: Path) -> Database:
+    """Open (or create) the file, refuse a file that is not ours or is from a newer version."""
+    exists = path.exists()
+    if exists and path.is_dir():
+        raise UserError(f"数据库路径 {path} 是一个文件夹,请指定一个文件。")
+    if not exists:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise UserError(f"无法创建数据文件夹 {path.parent}:{e.strerror}") from None
+    if exists:
+        _refuse_foreign_or_newer(path)
+    try:
+        db = Database(path)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = FULL")
+        db.execute("PRAGMA busy_timeout = 5000")
+        if migrations.pending(db):
+            migrations.apply(db)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except sqlite3.DatabaseError as e:
+        raise UserError(f"无法打开数据库 {path}:{e}") from None
+    return db
+
+
+def _refuse_foreign_or_newer(path: Path) -> None:
+    """Read-only look at an existing file before anything may write to it."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        raise UserError(f"无法读取数据库 {path}:{e}") from None
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        applied: list[str] = []
+        if "_sqlite_migrations" in tables:
+            applied = [r[0] for r in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'jianwang'")]
+    except sqlite3.DatabaseError:
+        raise UserError(
+            f"{path} 不是本程序的数据库文件,或文件已损坏。为保护它,程序没有做任何改动。",
+            ["请确认文件路径;如是损坏的数据库,请从备份恢复。"],
+        ) from None
+    finally:
+        conn.close()
+    if tables and "_sqlite_migrations" not in tables:
+        raise UserError(
+            f"{path} 是别的程序的 SQLite 数据库,不是剑网填报的数据文件。程序没有做任何改动。"
+        )
+    unknown = [name for name in applied if name not in known_names()]
+    if version > SCHEMA_VERSION or unknown:
+        raise UserError(
+            f"数据库 {path} 是由更新版本的剑网填报写入的,本版本无法安全打开。程序没有做任何改动。",
+            ["请安装最新版本后再打开。"],
+        )

@@ -1,0 +1,1 @@
+"""The Qt layer: it shows and edits what the core holds, and nothing else."""

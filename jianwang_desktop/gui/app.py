@@ -1,0 +1,86 @@
+"""Starting the GUI: the application object, Chinese fonts and translations, the window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from .. import APP_DISPLAY_NAME, APP_NAME, ORGANIZATION, __version__
+from ..core.errors import UserError
+from ..core.resources import resource_path
+
+# Simplified Chinese families, best first: Windows, then Linux. Naming one explicitly
+# keeps Qt from drawing Chinese with a Japanese variant (e.g. Noto Sans CJK JP).
+CJK_UI_FAMILIES = ("Microsoft YaHei UI", "Microsoft YaHei", "SimSun", "Noto Sans CJK SC",
+                   "Source Han Sans SC", "WenQuanYi Micro Hei", "Noto Serif CJK SC")
+
+
+def chinese_family(candidates: tuple[str, ...] = CJK_UI_FAMILIES) -> str | None:
+    available = set(QFontDatabase.families())
+    for family in candidates:
+        if family in available:
+            return family
+    return None
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_DISPLAY_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationVersion(__version__)
+    family = chinese_family()
+    if family:
+        font = QFont(family)
+        font.setPointSize(max(app.font().pointSize(), 10))
+        app.setFont(font)
+    install_translations(app)
+    return app
+
+
+def install_translations(app: QApplication) -> None:
+    """Qt's own dialogs in Chinese; our strings are Chinese in the source already."""
+    locale = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    translators = []
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qt_translator = QTranslator(app)
+    if qt_translator.load(locale, "qtbase", "_", qt_dir):
+        translators.append(qt_translator)
+    ours = QTranslator(app)
+    if ours.load(locale, "jianwang", "_", str(resource_path("translations"))):
+        translators.append(ours)
+    for translator in translators:
+        app.installTranslator(translator)
+
+
+def run_gui(db_path: Path | None, exit_after_start: bool = False) -> int:
+    from ..core.store import Store, default_db_path
+    from .main_window import MainWindow
+
+    app = make_application()
+    try:
+        store = Store(db_path or default_db_path())
+    except UserError as e:
+        if exit_after_start:
+            print(f"错误:{e}", file=sys.stderr)
+        else:
+            QMessageBox.critical(None, APP_DISPLAY_NAME, str(e))
+        return 2
+    window = MainWindow(store)
+    window.show()
+    if exit_after_start:
+        QTimer.singleShot(0, lambda: (window.repaint(), app.quit()))
+    code = app.exec()
+    store.close()
+    return code
+
+
+def main() -> int:
+    """Entry point of the windowed `jianwang-gui` script."""
+    from ..cli import main as cli_main
+
+    return cli_main(sys.argv[1:])
