@@ -18,7 +18,7 @@ from .money import NumberError
 from .records import CASE_TEXT_FIELDS, CaseRecord, MonthData, empty_grid, zero_of
 from .resources import resource_path
 from .store import Store, encode_value
-from .validation import field_label, parse_cell, parse_measure, storable_problems
+from .validation import field_label, parse_measure, storable_problems
 
 DATA_FORMAT = "jianwang-data/1"
 MAX_JSON_BYTES = 64 * 1024 * 1024
@@ -168,6 +168,16 @@ def _check_schema(data: Any, form: FormDefinition) -> None:
         raise UserError("数据文件格式不对,未导入任何数据:", details)
 
 
+def _json_measure(form: FormDefinition, key: str, raw: Any) -> Any:
+    """Counts travel as JSON integers and amounts as decimal strings; nothing else."""
+    measure = form.measure(key)
+    if measure.is_amount and not isinstance(raw, str):
+        raise NumberError("金额应写成带引号的文本,如 \"1.5\"")
+    if not measure.is_amount and isinstance(raw, str):
+        raise NumberError("件数应写成不带引号的整数,如 3")
+    return parse_measure(measure, raw)
+
+
 def month_from_dict(data: Any) -> tuple[FormDefinition, dict[str, str], MonthData]:
     """Check and convert; raises UserError listing every problem (nothing is stored)."""
     if not isinstance(data, dict):
@@ -191,7 +201,7 @@ def month_from_dict(data: Any) -> tuple[FormDefinition, dict[str, str], MonthDat
                 problems.append(f"统计表“{category}”行:有不认识的字段“{key}”")
                 continue
             try:
-                grid[category][key] = parse_cell(form.measure(key), raw)
+                grid[category][key] = None if raw is None else _json_measure(form, key, raw)
             except NumberError as e:
                 problems.append(f"统计表“{category}”行的“{form.measure(key).label}”:{e}")
     cases = []
@@ -206,7 +216,7 @@ def month_from_dict(data: Any) -> tuple[FormDefinition, dict[str, str], MonthDat
                 problems.append(f"{where}:有不认识的字段“{key}”")
                 continue
             try:
-                case.measures[key] = parse_measure(form.measure(key), raw)
+                case.measures[key] = _json_measure(form, key, raw)
             except NumberError as e:
                 problems.append(f"{where}的“{form.measure(key).label}”:{e}")
         for key in form.measure_keys:

@@ -1,0 +1,39 @@
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from jianwang_desktop.core.domain import Profile  # noqa: E402
+from jianwang_desktop.core.store import Store  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MIANYANG = Profile("绵阳市", "版权局", "绵阳市版权局", "张三", "0816-2345678")
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "jianwang.db"
+
+
+@pytest.fixture
+def store(db_path):
+    """A fresh database for 绵阳市版权局."""
+    with Store(db_path) as s:
+        s.set_profile(MIANYANG)
+        yield s
+
+
+def run_cli(*args: str, db: Path | None = None):
+    """Run `python -m jianwang_desktop` in a subprocess, as a user would."""
+    import subprocess
+
+    argv = [sys.executable, "-m", "jianwang_desktop"]
+    if db is not None:
+        argv += ["--db", str(db)]
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    return subprocess.run(argv + list(args), capture_output=True, env=env, cwd=ROOT,
+                          timeout=120)

@@ -1,0 +1,79 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jianwang_desktop.core.money import (NumberError, format_amount, parse_amount, parse_count,
+                                         sum_amounts)
+
+amounts = st.decimals(min_value=0, max_value=Decimal("99999999.9999"), places=4,
+                      allow_nan=False, allow_infinity=False)
+
+
+@given(amounts)
+def test_amount_text_round_trips_exactly(amount):
+    assert parse_amount(format_amount(amount)) == amount
+    assert format_amount(parse_amount(format_amount(amount))) == format_amount(amount)
+
+
+@given(st.lists(amounts, max_size=200))
+def test_sums_are_exact(values):
+    total = sum_amounts(parse_amount(format_amount(v)) for v in values)
+    # Integer arithmetic in units of 0.0001 万元 is the reference.
+    assert total * 10000 == sum(int(v * 10000) for v in values)
+
+
+def test_binary_float_sum_would_have_been_wrong_but_ours_is_not():
+    values = ["0.1"] * 10
+    assert sum_amounts(parse_amount(v) for v in values) == Decimal("1.0")
+    assert sum(float(v) for v in values) != 1.0
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("1.5", Decimal("1.5")), ("12.30", Decimal("12.30")), ("0", Decimal(0)),
+    (" 3 ", Decimal(3)), ("1,234.5", Decimal("1234.5")), ("2.5", Decimal("2.5")),
+    (".5", Decimal("0.5")), (7, Decimal(7)),
+])
+def test_amounts_people_type(text, expected):
+    assert parse_amount(text) == expected
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ("-1", "负数"), ("1.23456", "4 位小数"), ("abc", "金额数字"), ("1e3", "金额数字"),
+    ("NaN", "金额数字"), ("", "金额数字"), (1.5, "文本"), (True, "文本"), ("1e999", "金额数字"),
+])
+def test_bad_amounts_are_refused_with_a_reason(text, fragment):
+    with pytest.raises(NumberError) as e:
+        parse_amount(text)
+    assert fragment in str(e.value)
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_counts_round_trip(n):
+    assert parse_count(str(n)) == n
+    assert parse_count(n) == n
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ("-3", "负数"), ("2.5", "小数"), ("三", "整数"), (True, "整数"), (1.0, "整数"),
+    ("99999999999", "过大"),
+])
+def test_bad_counts(text, fragment):
+    with pytest.raises(NumberError) as e:
+        parse_count(text)
+    assert fragment in str(e.value)
+
+
+def test_whole_number_written_with_zero_decimals_is_a_count():
+    assert parse_count("3.0") == 3
+
+
+@given(st.text(max_size=20))
+def test_any_text_is_either_a_count_or_a_clear_refusal(text):
+    try:
+        n = parse_count(text)
+    except NumberError as e:
+        assert str(e)
+    else:
+        assert isinstance(n, int) and n >= 0

@@ -1,0 +1,117 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jianwang_desktop.core.domain import Profile
+from jianwang_desktop.core.formdef import load_form
+from jianwang_desktop.core.records import CaseRecord, MonthData, empty_grid
+from jianwang_desktop.core.validation import (ERROR, WARNING, phone_problem, validate_cases,
+                                              validate_grid, validate_month, validate_profile)
+from sample_data import full_grid, sample_case
+
+FORM = load_form("剑网2015")
+
+
+def test_blank_is_not_zero():
+    findings = validate_grid(FORM, empty_grid(FORM))
+    assert len(findings) == 42 and all(f.severity == ERROR for f in findings)
+    assert "空格不等于 0" in findings[0].message
+    zeros = {c: {m: (Decimal(0) if FORM.measure(m).is_amount else 0) for m in FORM.measure_keys}
+             for c in FORM.categories}
+    assert validate_grid(FORM, zeros) == []
+
+
+def test_fine_needs_a_closed_case():
+    grid = full_grid(FORM)
+    grid["文学"].update(closed=0, fine=Decimal("1.5"))
+    findings = [f for f in validate_grid(FORM, grid) if f.category == "文学"]
+    assert [(f.severity, f.rule, f.measure) for f in findings] == [
+        (ERROR, "fine_needs_closed", "fine")]
+    assert "1.5" in findings[0].message and "行政结案件数" in findings[0].message
+    assert findings[0].location(FORM) == "附件1 文学 罚款金额"
+
+
+def test_involved_amount_needs_a_transfer():
+    grid = full_grid(FORM)
+    grid["游戏"].update(transferred=0, involved=Decimal("3"))
+    findings = validate_grid(FORM, grid)
+    assert [f.rule for f in findings] == ["involved_needs_transferred"]
+
+
+def test_more_closed_than_filed_is_only_a_warning():
+    grid = full_grid(FORM)
+    grid["软件"].update(filed=1, closed=3)
+    findings = validate_grid(FORM, grid)
+    assert [(f.severity, f.category) for f in findings] == [(WARNING, "软件")]
+
+
+def test_case_required_fields_and_category():
+    case = CaseRecord(number="1")
+    findings = validate_cases(FORM, [case])
+    fields = {f.field for f in findings}
+    assert {"name", "handling_unit", "source", "summary", "category"} <= fields
+    assert "result" not in fields and "remarks" not in fields
+
+
+def test_case_numbers_must_be_unique():
+    cases = [sample_case(FORM, 1), sample_case(FORM, 1)]
+    findings = validate_cases(FORM, cases)
+    assert [(f.case_index, f.field) for f in findings] == [(1, "number")]
+    assert "第1条重复" in findings[0].message
+
+
+def test_case_rules_apply_to_each_case():
+    case = sample_case(FORM, 1)
+    case.measures.update(closed=0)
+    findings = validate_cases(FORM, [case])
+    assert [f.rule for f in findings] == ["fine_needs_closed"]
+
+
+def test_length_limits_and_control_characters():
+    case = sample_case(FORM, 1)
+    case.name = "案" * 201
+    case.summary = "有\x07响铃"
+    messages = {f.field: f.message for f in validate_cases(FORM, [case])}
+    assert "最多 200 个字" in messages["name"]
+    assert "控制字符" in messages["summary"]
+
+
+def test_line_breaks_only_where_the_form_has_room_for_them():
+    case = sample_case(FORM, 1)
+    case.name = "第一行\n第二行"
+    assert [f.field for f in validate_cases(FORM, [case])] == ["name"]
+
+
+@pytest.mark.parametrize("phone", ["028-86697093", "0816-2345678", "0816-2345678-123",
+                                   "13812345678", "028-86697093转8001"])
+def test_good_phones(phone):
+    assert phone_problem(phone) is None
+
+
+@pytest.mark.parametrize("phone", ["", "86697093", "028 86697093", "1381234567", "23812345678",
+                                   "028-866970", "phone"])
+def test_bad_phones(phone):
+    assert "联系电话" in phone_problem(phone)
+
+
+@given(st.text(max_size=30))
+def test_phone_check_never_crashes(text):
+    result = phone_problem(text)
+    assert result is None or "联系电话" in result
+
+
+def test_profile_validation():
+    good = Profile("绵阳市", "版权局", "绵阳市版权局", "张三", "0816-2345678")
+    assert validate_profile(good) == []
+    assert validate_profile(Profile("成都市", "文化市场综合执法总队", "成都市文化市场综合执法总队",
+                                    "李四", "028-86697093")) == []
+    bad = Profile("绵阳市", "文化市场综合执法总队", "", "张三", "123")
+    assert {f.field for f in validate_profile(bad)} == {"department", "unit", "phone"}
+    assert validate_profile(Profile("火星市", "版权局", "x", "y", "13812345678"))[0].field == "region"
+
+
+def test_a_complete_consistent_month_has_no_findings():
+    month = MonthData("2015-08", full_grid(FORM), [sample_case(FORM, i) for i in range(1, 4)])
+    assert validate_month(FORM, month) == []
