@@ -46,6 +46,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="校验一个月的数据,列出错误与提示")
     check.add_argument("--month", required=True, help="月份,如 2015-08")
+
+    recipients = commands.add_parser("recipients", help="列出收件单位及其邮箱;recipients set 设置邮箱")
+    recipients.add_argument("--month", help="显示该月的报送去向和截止日期(默认:当前填报月)")
+    recipients_actions = recipients.add_subparsers(dest="recipients_action", metavar="操作")
+    recipients_set = recipients_actions.add_parser("set", help="设置一个收件单位的邮箱地址")
+    recipients_set.add_argument("name", metavar="NAME", help="收件单位,如 省版权局版权处")
+    recipients_set.add_argument("address", metavar="ADDRESS", help="邮箱地址")
+
+    mail = commands.add_parser("mail", help="为已导出的月份生成发给各收件单位的邮件草稿(.eml)")
+    mail.add_argument("--month", required=True, help="月份,如 2015-08")
+    mail.add_argument("--out", type=Path, required=True, help="草稿写入的文件夹")
+    mail.add_argument("--bundle", type=Path, help="要附上的签名数据包(.zip)")
     return parser
 
 
@@ -129,6 +141,52 @@ def cmd_check(args) -> int:
     return EXIT_OK
 
 
+def cmd_recipients(args) -> int:
+    from datetime import date
+
+    from .core.mail import route_summary
+    from .core.recipients import all_recipients, set_recipient_email
+    from .core.routing import missing_addresses, month_routes
+
+    with _open_store(args) as store:
+        if args.recipients_action == "set":
+            recipient = set_recipient_email(store, args.name, args.address)
+            print(f"已保存:{recipient.name} <{recipient.email}>")
+            return EXIT_OK
+        for recipient in all_recipients(store):
+            email = recipient.email or "(未设置)"
+            phone = f"电话 {recipient.phone}" if recipient.phone else ""
+            print(f"{recipient.name}\t{email}\t{phone}".rstrip())
+        profile = store.profile()
+        if profile is None:
+            print("尚未设置填报单位信息,设置后(jianwang init)才能显示本单位的报送去向。")
+            return EXIT_OK
+        period = args.month or store.form.current_month(date.today()).period
+        routes = month_routes(store, period)
+        print(f"\n{profile.unit}{store.form.month(period).label}报送:")
+        for route in routes:
+            print(f"  {route_summary(store.form, route)}")
+        missing = missing_addresses(routes)
+        if missing:
+            print(f"\n还缺 {len(missing)} 个邮箱:" + "、".join(r.name for r in missing)
+                  + "。用 jianwang recipients set 名称 地址 设置。")
+    return EXIT_OK
+
+
+def cmd_mail(args) -> int:
+    from .core.mail import find_bundle, make_drafts, route_summary, write_drafts
+
+    with _open_store(args) as store:
+        store.form.month(args.month)
+        drafts = make_drafts(store, args.month, find_bundle(store, args.month, args.bundle))
+        paths = write_drafts(drafts, args.out)
+        for draft, path in zip(drafts, paths):
+            print(f"已写出 {path}")
+            print(f"  {route_summary(store.form, draft.route)}")
+    print("草稿未发送:请用邮件程序打开每个 .eml 文件,核对后发送。")
+    return EXIT_OK
+
+
 def cmd_gui(args) -> int:
     from .gui.app import run_gui
 
@@ -136,7 +194,7 @@ def cmd_gui(args) -> int:
 
 
 COMMANDS = {"init": cmd_init, "load": cmd_load, "dump": cmd_dump, "check": cmd_check,
-            "gui": cmd_gui, None: cmd_gui}
+            "recipients": cmd_recipients, "mail": cmd_mail, "gui": cmd_gui, None: cmd_gui}
 
 
 def main(argv: list[str] | None = None) -> int:
