@@ -140,3 +140,17 @@ def test_whatever_is_typed_the_check_answers_and_an_accepted_address_is_usable(t
         assert isinstance(problem, str) and problem
         with pytest.raises(UserError):
             normalize_address(text)
+
+
+def test_several_addresses_are_saved_all_or_none(store):
+    from jianwang_desktop.core.recipients import set_recipient_emails
+
+    with pytest.raises(UserError) as e:
+        set_recipient_emails(store, {"copyright": addr("bqc", "example.gov.cn"),
+                                     "police": "wangan at example"})
+    assert "省公安厅网安总队" in str(e.value)
+    assert all(r.missing for r in all_recipients(store))
+    saved = set_recipient_emails(store, {"copyright": addr("bqc", "example.gov.cn"),
+                                         "police": addr("wangan", "example.gov.cn")})
+    assert [r.name for r in saved] == ["省版权局版权处", "省公安厅网安总队"]
+    assert provincial_emails(store)["police"] == addr("wangan", "example.gov.cn")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from .domain import Profile, geography
@@ -152,9 +152,26 @@ def find_recipient(store, name: str) -> Recipient:
     raise UserError(f"没有名为“{wanted}”的收件单位{hint}。", [f"可设置的:{choices}"])
 
 
+def set_recipient_emails(store, addresses: dict[str, str]) -> list[Recipient]:
+    """Keep several addresses (by recipient name or key) in one action: all, or none."""
+    chosen, problems = [], []
+    for name, address in addresses.items():
+        recipient = find_recipient(store, name)
+        problem = address_problem(address)
+        if problem:
+            problems.append(f"{recipient.name}:{problem}")
+        else:
+            chosen.append(replace(recipient, email=normalize_address(address)))
+    if problems:
+        raise UserError("邮箱地址有误,未保存:", problems)
+    with store.transaction():
+        for recipient in chosen:
+            store.set_setting(SETTING_PREFIX + recipient.key, recipient.email)
+    return chosen
+
+
 def set_recipient_email(store, name: str, address: str) -> Recipient:
     """Validate and keep one recipient's address; nothing is stored when it is refused."""
     recipient = find_recipient(store, name)
-    email = normalize_address(address)
-    store.set_setting(SETTING_PREFIX + recipient.key, email)
-    return Recipient(recipient.key, recipient.name, recipient.phone, email, recipient.aliases)
+    normalize_address(address)  # refuses with the address itself in the message
+    return set_recipient_emails(store, {recipient.key: address})[0]
