@@ -58,6 +58,20 @@ def build_parser() -> argparse.ArgumentParser:
     mail.add_argument("--month", required=True, help="月份,如 2015-08")
     mail.add_argument("--out", type=Path, required=True, help="草稿写入的文件夹")
     mail.add_argument("--bundle", type=Path, help="要附上的签名数据包(.zip)")
+    mail.add_argument("--send", action="store_true",
+                      help="写出草稿后用已配置的发信服务器发送(见 jianwang smtp)")
+
+    smtp = commands.add_parser("smtp", help="查看或设置(可选的)发信服务器")
+    smtp_actions = smtp.add_subparsers(dest="smtp_action", metavar="操作")
+    smtp_set = smtp_actions.add_parser("set", help="设置发信服务器")
+    smtp_set.add_argument("--host", required=True, help="服务器地址,如 smtp.163.com")
+    smtp_set.add_argument("--from", dest="sender", required=True, metavar="ADDRESS",
+                          help="本单位的发件邮箱")
+    smtp_set.add_argument("--security", choices=["ssl", "starttls", "none"], default="ssl",
+                          help="加密方式(默认 ssl)")
+    smtp_set.add_argument("--port", type=int, help="端口(默认按加密方式:465 / 587 / 25)")
+    smtp_set.add_argument("--user", default="", help="登录名(不填则不登录);密码在发送时询问,不保存")
+    smtp_actions.add_parser("clear", help="删除发信服务器设置")
     return parser
 
 
@@ -183,7 +197,47 @@ def cmd_mail(args) -> int:
         for draft, path in zip(drafts, paths):
             print(f"已写出 {path}")
             print(f"  {route_summary(store.form, draft.route)}")
+        if args.send:
+            return _send(store, drafts)
     print("草稿未发送:请用邮件程序打开每个 .eml 文件,核对后发送。")
+    return EXIT_OK
+
+
+def _send(store, drafts) -> int:
+    import getpass
+    import os
+
+    from .core.sending import send_drafts, smtp_settings
+
+    settings = smtp_settings(store)
+    if settings is None:
+        raise UserError("草稿已写出,但没有配置发信服务器,未发送。",
+                        ["请用邮件程序打开草稿发送,或先用 jianwang smtp set 配置服务器。"])
+    password = os.environ.get("JIANWANG_SMTP_PASSWORD")
+    if settings.user and password is None:
+        if not sys.stdin.isatty():
+            raise UserError("需要发信邮箱的密码:请在终端中运行,或设置环境变量 JIANWANG_SMTP_PASSWORD。")
+        password = getpass.getpass(f"{settings.user} 的密码(不会保存):")
+    for name in send_drafts(drafts, settings, store.profile().unit, password):
+        print(f"已发送:{name}")
+    return EXIT_OK
+
+
+def cmd_smtp(args) -> int:
+    from .core.sending import clear_smtp_settings, set_smtp_settings, smtp_settings
+
+    with _open_store(args) as store:
+        if args.smtp_action == "set":
+            settings = set_smtp_settings(store, args.host, args.sender, args.security, args.port,
+                                         args.user)
+            print(f"已保存发信服务器:{settings.describe()}")
+        elif args.smtp_action == "clear":
+            clear_smtp_settings(store)
+            print("已删除发信服务器设置;邮件草稿请用邮件程序打开发送。")
+        else:
+            settings = smtp_settings(store)
+            print(f"发信服务器:{settings.describe()}" if settings else
+                  "没有配置发信服务器(可选):邮件草稿用邮件程序打开发送。")
     return EXIT_OK
 
 
@@ -194,7 +248,8 @@ def cmd_gui(args) -> int:
 
 
 COMMANDS = {"init": cmd_init, "load": cmd_load, "dump": cmd_dump, "check": cmd_check,
-            "recipients": cmd_recipients, "mail": cmd_mail, "gui": cmd_gui, None: cmd_gui}
+            "recipients": cmd_recipients, "mail": cmd_mail, "smtp": cmd_smtp,
+            "gui": cmd_gui, None: cmd_gui}
 
 
 def main(argv: list[str] | None = None) -> int:
