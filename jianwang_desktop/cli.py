@@ -176,7 +176,11 @@ def cmd_recipients(args) -> int:
             print("尚未设置填报单位信息,设置后(jianwang init)才能显示本单位的报送去向。")
             return EXIT_OK
         period = args.month or store.form.current_month(date.today()).period
-        routes = month_routes(store, period)
+        try:
+            routes = month_routes(store, period)
+        except UserError as e:
+            print(f"\n{e}")
+            return EXIT_OK
         print(f"\n{profile.unit}{store.form.month(period).label}报送:")
         for route in routes:
             print(f"  {route_summary(store.form, route)}")

@@ -1,5 +1,7 @@
 """E-mail drafts: parsed back with Python's own parser, as a mail client would read them."""
 
+import base64
+import re
 import hashlib
 import zipfile
 from decimal import Decimal
@@ -90,7 +92,12 @@ def test_drafts_go_exactly_where_the_notice_says(tmp_path, office):
         address = ADDRESSES.get(to.display_name, LOCAL_ADDRESS)
         assert to.addr_spec == address
         assert message["Subject"] == f"【剑网2015】{profile.unit} 2015年8月 {title}"
-        assert "=?utf-8?" in raw.split(b"\r\n\r\n")[0].decode("ascii")  # RFC 2047 subject
+        head = raw.split(b"\r\n\r\n")[0].decode("ascii")
+        assert "\r\nSubject: =?utf-8?b?" in head  # RFC 2047
+        # Each encoded word holds whole characters, so a client that decodes word by
+        # word (older Outlook) never shows a broken character.
+        for word in re.findall(r"=\?utf-8\?b\?([^?]*)\?=", raw.decode("ascii")):
+            base64.b64decode(word).decode("utf-8")
 
         (attachment,) = list(message.iter_attachments())
         assert attachment.get_filename() == bundle.name
@@ -199,3 +206,15 @@ def test_command_line_recipients_and_mail(tmp_path):
     drafts = sorted((tmp_path / "drafts").glob("*.eml"))
     assert {parse(p.read_bytes())["To"].addresses[0].addr_spec for p in drafts} == {
         addr("wangan", "example.gov.cn"), LOCAL_ADDRESS}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("绵阳市版权局 2015年8月 致省版权局版权处", "绵阳市版权局 2015年8月 致省版权局版权处"),
+    ('a/b\\c:d*e?f"g<h>i|j', "a_b_c_d_e_f_g_h_i_j"),
+    (" 结尾的点. ", "结尾的点"),
+    ("...", "邮件"),
+])
+def test_draft_file_names_are_safe_on_every_system(text, expected):
+    from jianwang_desktop.core.mail import safe_filename
+
+    assert safe_filename(text) == expected

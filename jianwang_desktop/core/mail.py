@@ -124,11 +124,11 @@ def check_bundle_belongs(bundle: BundleInfo, form: FormDefinition, profile: Prof
 
 
 def find_bundle(store, period: str, given: Path | None = None) -> Path | None:
-    """The bundle to attach for `period`: the file given by the user, if any.
+    """The bundle to attach for `period`: the file the user gave, else the month's latest.
 
-    The month's latest exported bundle is known from the export records kept with each
-    exported revision; when none is recorded and no file is given, the result is None
-    and the caller refuses to write drafts.
+    The month's latest exported bundle is what the export records of this installation
+    provide; while they record none for `period`, the answer is None and the caller
+    refuses to write drafts, asking for an export or a file.
     """
     if given is not None:
         given = Path(given)
