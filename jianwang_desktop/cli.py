@@ -46,6 +46,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="校验一个月的数据,列出错误与提示")
     check.add_argument("--month", required=True, help="月份,如 2015-08")
+
+    recipients = commands.add_parser("recipients", help="列出收件单位及其邮箱;recipients set 设置邮箱")
+    recipients.add_argument("--month", help="显示该月的报送去向和截止日期(默认:当前填报月)")
+    recipients_actions = recipients.add_subparsers(dest="recipients_action", metavar="操作")
+    recipients_set = recipients_actions.add_parser("set", help="设置一个收件单位的邮箱地址")
+    recipients_set.add_argument("name", metavar="NAME", help="收件单位,如 省版权局版权处")
+    recipients_set.add_argument("address", metavar="ADDRESS", help="邮箱地址")
+
+    mail = commands.add_parser("mail", help="为已导出的月份生成发给各收件单位的邮件草稿(.eml)")
+    mail.add_argument("--month", required=True, help="月份,如 2015-08")
+    mail.add_argument("--out", type=Path, required=True, help="草稿写入的文件夹")
+    mail.add_argument("--bundle", type=Path, help="要附上的签名数据包(.zip)")
+    mail.add_argument("--send", action="store_true",
+                      help="写出草稿后用已配置的发信服务器发送(见 jianwang smtp)")
+
+    smtp = commands.add_parser("smtp", help="查看或设置(可选的)发信服务器")
+    smtp_actions = smtp.add_subparsers(dest="smtp_action", metavar="操作")
+    smtp_set = smtp_actions.add_parser("set", help="设置发信服务器")
+    smtp_set.add_argument("--host", required=True, help="服务器地址,如 smtp.163.com")
+    smtp_set.add_argument("--from", dest="sender", required=True, metavar="ADDRESS",
+                          help="本单位的发件邮箱")
+    smtp_set.add_argument("--security", choices=["ssl", "starttls", "none"], default="ssl",
+                          help="加密方式(默认 ssl)")
+    smtp_set.add_argument("--port", type=int, help="端口(默认按加密方式:465 / 587 / 25)")
+    smtp_set.add_argument("--user", default="", help="登录名(不填则不登录);密码在发送时询问,不保存")
+    smtp_actions.add_parser("clear", help="删除发信服务器设置")
     return parser
 
 
@@ -129,6 +155,96 @@ def cmd_check(args) -> int:
     return EXIT_OK
 
 
+def cmd_recipients(args) -> int:
+    from datetime import date
+
+    from .core.mail import route_summary
+    from .core.recipients import all_recipients, set_recipient_email
+    from .core.routing import missing_addresses, month_routes
+
+    with _open_store(args) as store:
+        if args.recipients_action == "set":
+            recipient = set_recipient_email(store, args.name, args.address)
+            print(f"已保存:{recipient.name} <{recipient.email}>")
+            return EXIT_OK
+        for recipient in all_recipients(store):
+            email = recipient.email or "(未设置)"
+            phone = f"电话 {recipient.phone}" if recipient.phone else ""
+            print(f"{recipient.name}\t{email}\t{phone}".rstrip())
+        profile = store.profile()
+        if profile is None:
+            print("尚未设置填报单位信息,设置后(jianwang init)才能显示本单位的报送去向。")
+            return EXIT_OK
+        period = args.month or store.form.current_month(date.today()).period
+        try:
+            routes = month_routes(store, period)
+        except UserError as e:
+            print(f"\n{e}")
+            return EXIT_OK
+        print(f"\n{profile.unit}{store.form.month(period).label}报送:")
+        for route in routes:
+            print(f"  {route_summary(store.form, route)}")
+        missing = missing_addresses(routes)
+        if missing:
+            print(f"\n还缺 {len(missing)} 个邮箱:" + "、".join(r.name for r in missing)
+                  + "。用 jianwang recipients set 名称 地址 设置。")
+    return EXIT_OK
+
+
+def cmd_mail(args) -> int:
+    from .core.mail import find_bundle, make_drafts, route_summary, write_drafts
+
+    with _open_store(args) as store:
+        store.form.month(args.month)
+        drafts = make_drafts(store, args.month, find_bundle(store, args.month, args.bundle))
+        paths = write_drafts(drafts, args.out)
+        for draft, path in zip(drafts, paths):
+            print(f"已写出 {path}")
+            print(f"  {route_summary(store.form, draft.route)}")
+        if args.send:
+            return _send(store, drafts)
+    print("草稿未发送:请用邮件程序打开每个 .eml 文件,核对后发送。")
+    return EXIT_OK
+
+
+def _send(store, drafts) -> int:
+    import getpass
+    import os
+
+    from .core.sending import send_drafts, smtp_settings
+
+    settings = smtp_settings(store)
+    if settings is None:
+        raise UserError("草稿已写出,但没有配置发信服务器,未发送。",
+                        ["请用邮件程序打开草稿发送,或先用 jianwang smtp set 配置服务器。"])
+    password = os.environ.get("JIANWANG_SMTP_PASSWORD")
+    if settings.user and password is None:
+        if not sys.stdin.isatty():
+            raise UserError("需要发信邮箱的密码:请在终端中运行,或设置环境变量 JIANWANG_SMTP_PASSWORD。")
+        password = getpass.getpass(f"{settings.user} 的密码(不会保存):")
+    for name in send_drafts(drafts, settings, store.profile().unit, password):
+        print(f"已发送:{name}")
+    return EXIT_OK
+
+
+def cmd_smtp(args) -> int:
+    from .core.sending import clear_smtp_settings, set_smtp_settings, smtp_settings
+
+    with _open_store(args) as store:
+        if args.smtp_action == "set":
+            settings = set_smtp_settings(store, args.host, args.sender, args.security, args.port,
+                                         args.user)
+            print(f"已保存发信服务器:{settings.describe()}")
+        elif args.smtp_action == "clear":
+            clear_smtp_settings(store)
+            print("已删除发信服务器设置;邮件草稿请用邮件程序打开发送。")
+        else:
+            settings = smtp_settings(store)
+            print(f"发信服务器:{settings.describe()}" if settings else
+                  "没有配置发信服务器(可选):邮件草稿用邮件程序打开发送。")
+    return EXIT_OK
+
+
 def cmd_gui(args) -> int:
     from .gui.app import run_gui
 
@@ -136,6 +252,7 @@ def cmd_gui(args) -> int:
 
 
 COMMANDS = {"init": cmd_init, "load": cmd_load, "dump": cmd_dump, "check": cmd_check,
+            "recipients": cmd_recipients, "mail": cmd_mail, "smtp": cmd_smtp,
             "gui": cmd_gui, None: cmd_gui}
 
 

@@ -1,0 +1,276 @@
+"""E-mail drafts (.eml, RFC 5322) that carry the month's signed bundle to each recipient.
+
+One draft per route (see routing.py). The drafts are files: the machine may be offline,
+and the clerk opens each one in the office's mail client and sends it from there
+(`X-Unsent: 1` makes Outlook open it as an unsent message). Sending by SMTP happens only
+when the office has configured a server, and only when asked.
+
+The bundle is read here, not verified: its manifest gives the fingerprints shown in the
+body and its data.json the totals. Verifying is the bundle module's work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from email import policy
+from email.header import Header
+from email.headerregistry import Address
+from email.message import EmailMessage
+from pathlib import Path
+
+from .domain import Profile
+from .errors import UserError
+from .formdef import FormDefinition
+from .interchange import month_from_dict, parse_json
+from .money import format_amount
+from .records import MonthData, totals_row
+from .routing import (Route, contents_text, missing_addresses, month_routes, short_title,
+                      titles_text)
+
+BUNDLE_FORMAT = "jianwang-bundle/1"
+MAX_BUNDLE_BYTES = 25 * 1024 * 1024  # what common mail servers still accept as attachment
+MAX_MEMBER_BYTES = 64 * 1024 * 1024
+FINGERPRINT_SHOWN = 16
+MAIL_FROM_SETTING = "mail_from"
+_UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+# ---------------------------------------------------------------- the bundle
+
+
+@dataclass(frozen=True)
+class BundleInfo:
+    path: Path
+    data: bytes  # the zip exactly as exported: attached unchanged
+    manifest: dict
+    fingerprint: str  # sha256 hex of manifest.json's exact bytes
+    key_fingerprint: str  # manifest signer.fingerprint
+    header: dict[str, str]  # region, department, unit, filler, phone of data.json
+    month: MonthData
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def short_fingerprint(self) -> str:
+        return self.fingerprint[:FINGERPRINT_SHOWN]
+
+
+def _member(archive: zipfile.ZipFile, name: str, bundle: Path) -> bytes:
+    infos = [i for i in archive.infolist() if i.filename == name]
+    if len(infos) != 1:
+        raise UserError(f"{bundle.name} 不是剑网填报导出的数据包(缺少 {name} 或有重复)。")
+    if infos[0].file_size > MAX_MEMBER_BYTES:
+        raise UserError(f"{bundle.name} 中的 {name} 过大,不是剑网填报导出的数据包。")
+    with archive.open(infos[0]) as member:
+        data = member.read(MAX_MEMBER_BYTES + 1)
+    if len(data) > MAX_MEMBER_BYTES:
+        raise UserError(f"{bundle.name} 中的 {name} 过大,不是剑网填报导出的数据包。")
+    return data
+
+
+def read_bundle(path: Path) -> BundleInfo:
+    """Read what the drafts need from an exported bundle (it is not verified here)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise UserError(f"无法读取数据包 {path}:{e.strerror}") from None
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise UserError(
+            f"数据包 {path.name} 有 {len(data) / 1024 / 1024:.1f} MB,超过邮件附件通常允许的 "
+            f"{MAX_BUNDLE_BYTES // 1024 // 1024} MB。",
+            ["请减少案情简介中的大段文字后重新导出,或通过其他方式报送。"])
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            manifest_bytes = _member(archive, "manifest.json", path)
+            data_bytes = _member(archive, "data.json", path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError):
+        raise UserError(f"{path.name} 不是有效的 zip 数据包(文件可能已损坏)。") from None
+    manifest = parse_json(manifest_bytes)
+    if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
+        raise UserError(f"{path.name} 的 manifest.json 不是 {BUNDLE_FORMAT} 格式。")
+    signer = manifest.get("signer")
+    key_fingerprint = signer.get("fingerprint") if isinstance(signer, dict) else None
+    if not isinstance(key_fingerprint, str) or not key_fingerprint:
+        raise UserError(f"{path.name} 的 manifest.json 中没有签名公钥指纹。")
+    listed = {f.get("name"): f.get("sha256") for f in manifest.get("files", [])
+              if isinstance(f, dict)}
+    if listed.get("data.json") != hashlib.sha256(data_bytes).hexdigest():
+        raise UserError(f"{path.name} 中的 data.json 与清单不符,数据包可能已被改动,请重新导出。")
+    _form, header, month = month_from_dict(parse_json(data_bytes))
+    return BundleInfo(path, data, manifest, hashlib.sha256(manifest_bytes).hexdigest(),
+                      key_fingerprint, header, month)
+
+
+def check_bundle_belongs(bundle: BundleInfo, form: FormDefinition, profile: Profile,
+                         period: str) -> None:
+    """Refuse a bundle of another office, month or campaign before it is attached."""
+    m = bundle.manifest
+    label = form.month(period).label
+    if m.get("campaign") != form.campaign:
+        raise UserError(f"数据包 {bundle.name} 属于“{m.get('campaign')}”,不是“{form.campaign}”。")
+    if m.get("period") != period or bundle.month.period != period:
+        raise UserError(f"数据包 {bundle.name} 是 {m.get('period')} 的,不是{label}的。")
+    if (m.get("region"), m.get("department")) != (profile.region, profile.department):
+        raise UserError(
+            f"数据包 {bundle.name} 是{m.get('region')}{m.get('department')}的,"
+            f"不是本单位({profile.region}{profile.department})的。")
+
+
+def find_bundle(store, period: str, given: Path | None = None) -> Path | None:
+    """The bundle to attach for `period`: the file the user gave, else the month's latest.
+
+    The month's latest exported bundle is what the export records of this installation
+    provide; while they record none for `period`, the answer is None and the caller
+    refuses to write drafts, asking for an export or a file.
+    """
+    if given is not None:
+        given = Path(given)
+        if not given.is_file():
+            raise UserError(f"找不到数据包文件 {given}。")
+        return given
+    return None
+
+
+# ---------------------------------------------------------------- the message
+
+
+def date_text(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def subject_for(form: FormDefinition, profile: Profile, period: str, route: Route) -> str:
+    titles = "及".join(short_title(form, p) for p in route.forms)
+    return f"【{form.campaign}】{profile.unit} {form.month(period).label} {titles}"
+
+
+def _shown(value, unit: str) -> str:
+    if value is None:
+        return "未填"
+    return (format_amount(value) if not isinstance(value, int) else str(value)) + f" {unit}"
+
+
+def totals_text(form: FormDefinition, month: MonthData) -> str:
+    totals = totals_row(form, month.statistics)
+    return ";".join(f"{m.label} {_shown(totals[m.key], m.unit)}" for m in form.measures)
+
+
+def body_for(form: FormDefinition, profile: Profile, route: Route, bundle: BundleInfo) -> str:
+    month = form.month(bundle.month.period)
+    lines = [
+        f"{route.recipient.name}:",
+        "",
+        f"    现报送{profile.unit}{month.label}的{titles_text(route)},见附件数据包,请查收。"
+        + route.note,
+        "",
+    ]
+    if route.includes_statistics:
+        lines.append(f"本月{form.total_label}:{totals_text(form, bundle.month)}。")
+    if route.includes_cases:
+        lines.append(f"本月查处案件:{len(bundle.month.cases)} 条。")
+    lines += [
+        f"报送截止日期:{date_text(route.due)}。",
+        "",
+        f"附件:{bundle.name}(签名数据包,内含 data.json、Excel 报表、manifest.json 和 manifest.sig)",
+        f"数据包指纹(manifest.json 的 SHA-256 前 {FINGERPRINT_SHOWN} 位):{bundle.short_fingerprint}",
+        f"签名公钥指纹:{bundle.key_fingerprint}",
+        "收件后可用“剑网填报”的核验功能(jianwang verify 数据包)确认数据包未被改动。",
+        "",
+        f"填报单位:{profile.unit}",
+        f"填报人:{profile.filler}",
+        f"联系电话:{profile.phone}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _attach_bundle(message: EmailMessage, bundle: BundleInfo) -> None:
+    message.add_attachment(bundle.data, maintype="application", subtype="zip",
+                           filename=bundle.name)
+    part = next(p for p in message.iter_attachments())
+    # Content-Disposition carries the RFC 2231 filename*; the RFC 2047 `name` on
+    # Content-Type is the fallback that older Outlook and Foxmail read instead.
+    words = Header(bundle.name, "utf-8").encode(maxlinelen=70, splitchars=" ")
+    del part["Content-Type"]
+    part.set_raw("Content-Type", 'application/zip;\n name="' + words + '"')
+
+
+def build_message(form: FormDefinition, profile: Profile, route: Route, bundle: BundleInfo,
+                  sender: str | None = None) -> EmailMessage:
+    message = EmailMessage(policy=policy.SMTP)
+    if sender:
+        message["From"] = Address(profile.unit, addr_spec=sender)
+    message["To"] = Address(route.recipient.name, addr_spec=route.recipient.email)
+    message["Subject"] = subject_for(form, profile, bundle.month.period, route)
+    message["X-Unsent"] = "1"
+    message.set_content(body_for(form, profile, route, bundle), cte="base64")
+    _attach_bundle(message, bundle)
+    return message
+
+
+# ---------------------------------------------------------------- drafts
+
+
+@dataclass(frozen=True)
+class Draft:
+    route: Route
+    filename: str
+    message: EmailMessage
+
+    def as_bytes(self) -> bytes:
+        return self.message.as_bytes(policy=policy.SMTP)
+
+
+def safe_filename(text: str) -> str:
+    """A file name every system accepts: no path separators, no characters Windows refuses."""
+    return _UNSAFE_FILENAME.sub("_", text).strip(" .") or "邮件"
+
+
+def make_drafts(store, period: str, bundle_path: Path | None) -> list[Draft]:
+    """The month's drafts for the store's office; refuses, naming what is missing."""
+    routes = month_routes(store, period)
+    profile = store.profile()
+    label = store.form.month(period).label
+    problems = [
+        f"{r.name}的邮箱地址还没有设置:jianwang recipients set {r.name} 地址"
+        for r in missing_addresses(routes)
+    ]
+    if bundle_path is None:
+        problems.append(f"{label}还没有导出的数据包:请先导出该月(jianwang export --month {period}),"
+                        "或用 --bundle 指定数据包文件")
+    if problems:
+        raise UserError("未生成邮件草稿:", problems)
+    bundle = read_bundle(bundle_path)
+    check_bundle_belongs(bundle, store.form, profile, period)
+    sender = store.setting(MAIL_FROM_SETTING)
+    drafts = []
+    for route in routes:
+        name = safe_filename(f"{profile.unit} {label} 致{route.recipient.name}") + ".eml"
+        drafts.append(Draft(route, name, build_message(store.form, profile, route, bundle,
+                                                       sender)))
+    return drafts
+
+
+def write_drafts(drafts: list[Draft], out_dir: Path) -> list[Path]:
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for draft in drafts:
+            path = out_dir / draft.filename
+            path.write_bytes(draft.as_bytes())
+            paths.append(path)
+    except OSError as e:
+        raise UserError(f"无法写入邮件草稿到 {out_dir}:{e.strerror}") from None
+    return paths
+
+
+def route_summary(form: FormDefinition, route: Route) -> str:
+    """One line of “who gets what by when” for lists and the command line."""
+    return (f"{route.recipient.describe()}:{contents_text(form, route)},"
+            f"截止 {date_text(route.due)}")
