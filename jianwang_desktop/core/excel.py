@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import stat
 import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
@@ -33,6 +34,7 @@ TITLE_SIZE = 16
 A4 = 9
 LINE_POINTS = 15.0  # height of one wrapped line of 11 pt 宋体
 WIDE_UNITS = 2.1  # column-width units taken by one CJK character at 11 pt
+MAX_PART_BYTES = 32 * 1024 * 1024  # a sheet part read back by the verifier
 STATISTICS_SHEET = "附件1"
 CASES_SHEET = "附件2"
 
@@ -97,8 +99,22 @@ def first_body_row(columns: list[Column]) -> int:
 
 def _put_text(cell, text: str) -> None:
     """Always a string cell: '=1+1', '@x', '#N/A' stay exactly what was typed."""
-    cell._value = cell.check_string(text)
+    cell._value = cell.check_string(_escape_ooxml(text))
     cell.data_type = "s"
+
+
+_OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_OOXML_CODE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _escape_ooxml(text: str) -> str:
+    """OOXML text reads "_xHHHH_" as a character code: protect a literal one, encode CR
+    (an XML parser would turn it into LF)."""
+    return _OOXML_ESCAPE.sub(r"_x005F_\1", text).replace("\r", "_x000D_")
+
+
+def _unescape_ooxml(text: str) -> str:
+    return _OOXML_CODE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def _put_number(cell, value: int | Decimal) -> None:
@@ -362,8 +378,10 @@ def write_member(archive: zipfile.ZipFile, name: str, data: bytes, when: datetim
     """One deflated member with fixed metadata, whatever the OS or clock."""
     info = zipfile.ZipInfo(name, date_time=_zip_time(when))
     info.compress_type = zipfile.ZIP_DEFLATED
-    info.create_system = 0
-    info.external_attr = 0
+    # "Made on Unix", a plain rw-r--r-- file: the same on every OS, and Info-ZIP's unzip
+    # then takes the UTF-8 name (flag bit 11) as it is instead of as a DOS code page.
+    info.create_system = 3
+    info.external_attr = (stat.S_IFREG | 0o644) << 16
     archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
 
 
@@ -400,9 +418,26 @@ def read_cells(xlsx: bytes) -> dict[str, SheetCell]:
         with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
             sheet_path = _first_sheet_path(z)
             shared = _shared_strings(z)
-            root = ET.fromstring(z.read(sheet_path))
-    except (zipfile.BadZipFile, KeyError, ET.ParseError, IndexError) as e:
-        raise SheetReadError(f"无法读取工作表:{e}") from None
+            root = _xml(z, sheet_path)
+        return _cells(root, shared)
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, IndexError, ValueError, TypeError,
+            AttributeError, OSError, EOFError, NotImplementedError):
+        raise SheetReadError("不是可以读取的 Excel 文件(已损坏或被改动)。") from None
+
+
+def _xml(z: zipfile.ZipFile, name: str):
+    """Parse one part, refusing parts that would inflate beyond MAX_PART_BYTES."""
+    info = z.getinfo(name)
+    if info.file_size > MAX_PART_BYTES:
+        raise ValueError(name)
+    with z.open(info) as f:
+        data = f.read(MAX_PART_BYTES + 1)
+    if len(data) > MAX_PART_BYTES:
+        raise ValueError(name)
+    return ET.fromstring(data)
+
+
+def _cells(root, shared: list[str]) -> dict[str, SheetCell]:
     cells: dict[str, SheetCell] = {}
     for c in root.iter(f"{{{_MAIN_NS}}}c"):
         ref = c.get("r", "")
@@ -428,14 +463,14 @@ def read_cells(xlsx: bytes) -> dict[str, SheetCell]:
 def _joined_text(element) -> str:
     if element is None:
         return ""
-    return "".join(t.text or "" for t in element.iter(f"{{{_MAIN_NS}}}t"))
+    return _unescape_ooxml("".join(t.text or "" for t in element.iter(f"{{{_MAIN_NS}}}t")))
 
 
 def _first_sheet_path(z: zipfile.ZipFile) -> str:
-    workbook = ET.fromstring(z.read("xl/workbook.xml"))
+    workbook = _xml(z, "xl/workbook.xml")
     sheet = workbook.find(f"{{{_MAIN_NS}}}sheets/{{{_MAIN_NS}}}sheet")
     rel_id = sheet.get(f"{{{_REL_NS}}}id")
-    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    rels = _xml(z, "xl/_rels/workbook.xml.rels")
     for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship"):
         if rel.get("Id") == rel_id:
             target = rel.get("Target")
@@ -445,7 +480,7 @@ def _first_sheet_path(z: zipfile.ZipFile) -> str:
 
 def _shared_strings(z: zipfile.ZipFile) -> list[str]:
     try:
-        root = ET.fromstring(z.read("xl/sharedStrings.xml"))
+        root = _xml(z, "xl/sharedStrings.xml")
     except KeyError:
         return []
     return [_joined_text(si) for si in root.iter(f"{{{_MAIN_NS}}}si")]
