@@ -107,10 +107,14 @@ _OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _OOXML_CODE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+
+
 def _escape_ooxml(text: str) -> str:
-    """OOXML text reads "_xHHHH_" as a character code: protect a literal one, encode CR
-    (an XML parser would turn it into LF)."""
-    return _OOXML_ESCAPE.sub(r"_x005F_\1", text).replace("\r", "_x000D_")
+    """OOXML text reads "_xHHHH_" as a character code: protect a literal one, and encode
+    what XML cannot carry (CR would come back as LF, U+FFFF not at all)."""
+    text = _OOXML_ESCAPE.sub(r"_x005F_\1", text)
+    return _XML_UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
 
 def _unescape_ooxml(text: str) -> str:
