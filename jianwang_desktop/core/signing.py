@@ -129,6 +129,7 @@ def create_key(db_path: str | Path, passphrase: str | None = None) -> SigningKey
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 encryption)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         _write_private(path, pem)
     except OSError as e:
         raise UserError(f"无法保存签名密钥 {path}:{e.strerror}") from None
