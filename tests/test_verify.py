@@ -9,6 +9,9 @@ import zipfile
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from jianwang_desktop.core import excel, signing
 from jianwang_desktop.core.bundle import build_bundle, manifest_bytes
@@ -70,6 +73,9 @@ def failures(content: bytes, trusted=None) -> list[str]:
     result = verify_bundle(content, trusted)
     assert not result.ok
     return result.failures
+
+
+GOOD_FILES = unzip(make(signing.SigningKey(Ed25519PrivateKey.generate())).content)
 
 
 def test_a_good_bundle_verifies_and_reports_trust(key, other_key):
@@ -252,3 +258,30 @@ def test_a_bundle_signed_by_one_key_keeps_failing_after_any_single_member_swap(k
         if mixed == mine:
             continue  # identical bytes (data.json/xlsx do not depend on the key)
         assert not verify_bundle(rezip(mixed)).ok, name
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_changed_byte_of_any_member_fails_without_crashing(data):
+    files = dict(GOOD_FILES)
+    name = data.draw(st.sampled_from(sorted(files)))
+    content = bytearray(files[name])
+    position = data.draw(st.integers(0, len(content) - 1))
+    content[position] = data.draw(st.integers(0, 255).filter(lambda b: b != content[position]))
+    files[name] = bytes(content)
+    assert not verify_bundle(rezip(files)).ok
+
+
+def test_a_non_canonical_signature_text_is_refused(key):
+    files = unzip(make(key).content)
+    sig = files["manifest.sig"]
+    assert sig.endswith(b"==")
+    # The character before "==" carries 4 spare bits: flip them, the bytes decode the same.
+    alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    index = alphabet.index(sig[-3:-2])
+    twin = alphabet[index ^ 0b0001:index ^ 0b0001 + 1]
+    files["manifest.sig"] = sig[:-3] + twin + b"=="
+    assert base64.b64decode(files["manifest.sig"]) == base64.b64decode(sig)
+    assert any("标准 base64" in f for f in failures(rezip(files)))
+    files["manifest.sig"] = sig + b"\n"
+    assert not verify_bundle(rezip(files)).ok

@@ -13,12 +13,14 @@ type; the reader at the bottom parses the sheet XML itself and gets the exact di
 from __future__ import annotations
 
 import io
+from copy import copy
 import math
 import re
 import stat
 import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
@@ -32,8 +34,8 @@ BODY_FONT = "SimSun"  # 宋体: what the province's Excel/WPS has; Linux maps it
 BODY_SIZE = 11
 TITLE_SIZE = 16
 A4 = 9
-LINE_POINTS = 15.0  # height of one wrapped line of 11 pt 宋体
-WIDE_UNITS = 2.1  # column-width units taken by one CJK character at 11 pt
+LINE_POINTS = 16.0  # one wrapped line of 11 pt 宋体 (14.25) or Noto Serif CJK (16), whichever
+WIDE_UNITS = 2.0  # column-width units (digit widths of the default 宋体) per CJK character
 MAX_PART_BYTES = 32 * 1024 * 1024  # a sheet part read back by the verifier
 STATISTICS_SHEET = "附件1"
 CASES_SHEET = "附件2"
@@ -246,7 +248,7 @@ class _SheetWriter:
                 if value is not None:
                     _put_number(cell, value)
                 cell.number_format = "0." + "0" * column.places if column.places else "0"
-                cell.alignment = self.Alignment(horizontal="right", vertical="center", indent=1)
+                cell.alignment = self.Alignment(horizontal="center", vertical="center")
         self.set_height(row, lines, 8)
 
     def footer(self, row: int, printed: PrintedForm, profile: Profile) -> int:
@@ -304,6 +306,14 @@ def _new_workbook(created: datetime, title: str):
     from openpyxl import Workbook
 
     wb = Workbook()
+    # The workbook's default font is what Excel measures column widths in; with 宋体 there,
+    # one CJK character is two width units wherever the file is opened.
+    from openpyxl.styles import Font
+    from openpyxl.utils.indexed_list import IndexedList
+
+    default = Font(name=BODY_FONT, sz=BODY_SIZE, charset=134)
+    wb._fonts = IndexedList([default])
+    wb._named_styles["Normal"].font = copy(default)
     # Core properties are UTC by convention.
     naive = created if created.tzinfo is None else \
         created.astimezone(timezone.utc).replace(tzinfo=None)
@@ -425,7 +435,7 @@ def read_cells(xlsx: bytes) -> dict[str, SheetCell]:
             root = _xml(z, sheet_path)
         return _cells(root, shared)
     except (zipfile.BadZipFile, KeyError, ET.ParseError, IndexError, ValueError, TypeError,
-            AttributeError, OSError, EOFError, NotImplementedError):
+            AttributeError, OSError, EOFError, NotImplementedError, zlib.error):
         raise SheetReadError("不是可以读取的 Excel 文件(已损坏或被改动)。") from None
 
 

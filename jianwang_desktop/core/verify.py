@@ -14,6 +14,7 @@ import json
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -197,7 +198,8 @@ def _read_members(raw: bytes, result: VerifyResult) -> dict[str, bytes] | None:
             try:
                 with archive.open(info) as f:
                     data = f.read(MAX_MEMBER_BYTES + 1)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
+                    zlib.error):
                 result.fail(f"数据包内的“{info.filename}”已损坏(校验和不符或无法解压)。")
                 continue
             if len(data) != info.file_size:
@@ -273,11 +275,12 @@ def _check_signer(manifest: dict, result: VerifyResult) -> PublicKey | None:
 def _check_signature(public: PublicKey, manifest_raw: bytes, signature_raw: bytes,
                      result: VerifyResult) -> None:
     try:
-        signature = base64.b64decode(signature_raw.strip(), validate=True)
+        signature = base64.b64decode(signature_raw, validate=True)
     except (binascii.Error, ValueError):
         signature = b""
-    if len(signature) != 64:
-        result.fail(f"{SIGNATURE_NAME} 不是 base64 编码的 64 字节 Ed25519 签名。")
+    # Canonical form only: base64 has spare bits, so another text could decode the same.
+    if len(signature) != 64 or base64.b64encode(signature) != signature_raw:
+        result.fail(f"{SIGNATURE_NAME} 不是标准 base64 编码的 64 字节 Ed25519 签名。")
         return
     if not public.verify(signature, manifest_raw):
         result.fail(f"签名无效:{MANIFEST_NAME} 被改动过,或签名不是用清单中的公钥做的。")
