@@ -61,8 +61,12 @@ class VerifyResult:
             lines.append(f"单位:{m.get('unit')}  月份:{m.get('period')}  "
                          f"第{m.get('revision')}版  生成时间:{m.get('created')}")
         if self.fingerprint:
-            trust = (f"受信任({self.trusted_label})" if self.trusted
-                     else "未受信任:请与对方核对指纹后用 jianwang trust add 加入")
+            if not self.signature_valid:
+                trust = "签名未通过验证"
+            elif self.trusted:
+                trust = f"受信任({self.trusted_label})"
+            else:
+                trust = "未受信任:请与对方核对指纹后用 jianwang trust add 加入"
             lines.append(f"签名者指纹:{grouped(self.fingerprint)}  {trust}")
         if self.ok:
             lines.append("验证通过:文件齐全、未被改动、签名有效,表格数字与 data.json 一致。")
