@@ -79,8 +79,8 @@ def statistics_columns(form: FormDefinition) -> list[Column]:
     return columns
 
 
-_CASE_WIDTHS = {"number": 13, "name": 24, "handling_unit": 18, "source": 12, "summary": 46,
-                "result": 26, "remarks": 14}
+_CASE_WIDTHS = {"number": 13, "name": 24, "handling_unit": 20, "source": 12, "summary": 46,
+                "result": 30, "remarks": 14}
 
 
 def case_columns(form: FormDefinition) -> list[Column]:
