@@ -41,5 +41,7 @@ def months(form: FormDefinition, period: str = "2015-08", max_cases: int = 4):
         st.sampled_from(form.categories),
         st.fixed_dictionaries({k: measure(k) for k in form.measure_keys}),
     )
-    return st.builds(lambda g, cs: MonthData(period, g, cs), grid,
-                     st.lists(case, max_size=max_cases))
+    # Case numbers are unique within a month (blank ones are numbered when stored).
+    cases = st.lists(case, max_size=max_cases,
+                     unique_by=lambda c: c.number.strip() or object())
+    return st.builds(lambda g, cs: MonthData(period, g, cs), grid, cases)

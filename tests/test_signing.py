@@ -40,7 +40,9 @@ def test_signature_verifies_only_for_the_signed_bytes(db_path):
 
 
 def test_passphrase_protects_the_key(db_path):
+    assert not signing.needs_passphrase(db_path)
     key = signing.installation_key(db_path, passphrase="口令 123")
+    assert signing.needs_passphrase(db_path)
     assert b"ENCRYPTED" in (db_path.parent / "signing-key.pem").read_bytes()
     with pytest.raises(UserError, match="设有口令"):
         signing.load_key(db_path)

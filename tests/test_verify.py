@@ -18,6 +18,7 @@ from jianwang_desktop.core.bundle import build_bundle, manifest_bytes
 from jianwang_desktop.core.formdef import load_form
 from jianwang_desktop.core.verify import verify_bundle
 from sample_data import sample_month
+from strategies import months
 
 from conftest import MIANYANG
 
@@ -285,3 +286,13 @@ def test_a_non_canonical_signature_text_is_refused(key):
     assert any("标准 base64" in f for f in failures(rezip(files)))
     files["manifest.sig"] = sig + b"\n"
     assert not verify_bundle(rezip(files)).ok
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(month=months(FORM))
+def test_any_storable_month_round_trips_through_a_bundle(month):
+    key = signing.SigningKey(Ed25519PrivateKey.generate())
+    result = verify_bundle(make(key, month).content)
+    assert result.ok, result.failures
+    assert result.month.statistics == month.statistics
+    assert [c.name for c in result.month.cases] == [c.name for c in month.cases]

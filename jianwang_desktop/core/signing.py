@@ -138,6 +138,14 @@ def create_key(db_path: str | Path, passphrase: str | None = None) -> SigningKey
     return key
 
 
+def needs_passphrase(db_path: str | Path) -> bool:
+    """True when the installation's key exists and is encrypted (ask before exporting)."""
+    try:
+        return b"ENCRYPTED" in key_path(db_path).read_bytes()
+    except OSError:
+        return False
+
+
 def load_key(db_path: str | Path, passphrase: str | None = None) -> SigningKey:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
