@@ -72,6 +72,33 @@ def build_parser() -> argparse.ArgumentParser:
     smtp_set.add_argument("--port", type=int, help="端口(默认按加密方式:465 / 587 / 25)")
     smtp_set.add_argument("--user", default="", help="登录名(不填则不登录);密码在发送时询问,不保存")
     smtp_actions.add_parser("clear", help="删除发信服务器设置")
+
+    export = commands.add_parser("export", help="导出一个月的签名数据包(导出后该月锁定)")
+    export.add_argument("--month", required=True, help="月份,如 2015-08")
+    export.add_argument("--out", required=True, type=Path, help="输出文件夹")
+
+    verify = commands.add_parser("verify", help="验证收到的数据包")
+    verify.add_argument("bundle", type=Path, metavar="BUNDLE.zip")
+    verify.add_argument("--trust", type=Path, action="append", default=[], metavar="KEYFILE",
+                        help="视为受信任的公钥文件(可多次给出)")
+    verify.add_argument("--require-trusted", action="store_true",
+                        help="签名者不受信任时也判为未通过")
+
+    key = commands.add_parser("key", help="本机的签名密钥")
+    key_commands = key.add_subparsers(dest="key_command", metavar="操作", required=True)
+    key_commands.add_parser("show", help="显示公钥指纹(还没有密钥时生成一个)")
+    key_export = key_commands.add_parser("export", help="把公钥(不含私钥)写入文件")
+    key_export.add_argument("file", type=Path, metavar="FILE")
+
+    trust = commands.add_parser("trust", help="管理受信任的公钥")
+    trust_commands = trust.add_subparsers(dest="trust_command", metavar="操作", required=True)
+    trust_add = trust_commands.add_parser("add", help="把对方导出的公钥加入受信任列表")
+    trust_add.add_argument("keyfile", type=Path, metavar="KEYFILE")
+    trust_add.add_argument("--label", help="名称,如 绵阳市版权局(默认:指纹)")
+
+    correct = commands.add_parser("correct", help="更正已导出的月份(开启下一版)")
+    correct.add_argument("--month", required=True, help="月份,如 2015-08")
+    correct.add_argument("--reason", required=True, help="更正原因")
     return parser
 
 
@@ -242,6 +269,107 @@ def cmd_smtp(args) -> int:
             settings = smtp_settings(store)
             print(f"发信服务器:{settings.describe()}" if settings else
                   "没有配置发信服务器(可选):邮件草稿用邮件程序打开发送。")
+
+def _passphrase() -> str | None:
+    import os
+
+    from .core.signing import PASSPHRASE_ENV
+
+    return os.environ.get(PASSPHRASE_ENV) or None
+
+
+def cmd_export(args) -> int:
+    from .core.bundle import export_month
+    from .core.signing import grouped
+
+    with _open_store(args) as store:
+        label = store.form.month(args.month).label
+        result = export_month(store, args.month, args.out, passphrase=_passphrase())
+        if result.again:
+            print(f"{label}已导出过并锁定,已重新写出第{result.revision}版(与原文件完全相同):")
+        else:
+            print(f"已导出{label}第{result.revision}版,该月已锁定:")
+        print(f"  {result.path}")
+        print(f"签名指纹:{grouped(result.fingerprint)}")
+        for record in store.exports(args.month):
+            why = f",更正原因:{record.reason}" if record.reason else ""
+            print(f"  第{record.revision}版  {record.created}  指纹 {record.fingerprint}"
+                  f"  {record.file_name}{why}")
+    return EXIT_OK
+
+
+def cmd_verify(args) -> int:
+    from .core.signing import installation_public_key, read_public_key_file
+    from .core.store import Store, default_db_path
+    from .core.verify import verify_file
+
+    trusted: dict[str, tuple[str, str]] = {}
+    for keyfile in args.trust:
+        key = read_public_key_file(keyfile)
+        trusted[key.fingerprint] = (key.base64, keyfile.name)
+    db = args.db or default_db_path()
+    if db.exists():
+        with Store(db) as store:
+            trusted.update(store.trusted_keys())
+        own = installation_public_key(db)
+        if own is not None:
+            trusted.setdefault(own.fingerprint, (own.base64, "本机密钥"))
+    result = verify_file(args.bundle, trusted)
+    for line in result.summary_lines():
+        print(line)
+    if not result.ok:
+        return EXIT_FINDINGS
+    if args.require_trusted and not result.trusted:
+        print("签名者不在受信任列表中(--require-trusted),判为未通过。")
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def cmd_key(args) -> int:
+    from .core.signing import grouped, has_key, installation_key, installation_public_key
+    from .core.store import default_db_path
+
+    db = args.db or default_db_path()
+    with _open_store(args) as store:
+        profile = store.profile()
+    created = not has_key(db)
+    if created:
+        installation_key(db, _passphrase())
+    public = installation_public_key(db)
+    if args.key_command == "show":
+        if created:
+            print("本机还没有签名密钥,已生成一个" + ("(设有口令)。" if _passphrase() else "。"))
+        print(f"签名指纹:{grouped(public.fingerprint)}")
+        print(f"公钥(base64):{public.base64}")
+        print("请把指纹打印或抄给接收方,供对方核对。私钥只保存在本机,不会放进数据包。")
+        return EXIT_OK
+    text = public.export_text(profile.unit if profile else "")
+    try:
+        args.file.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as e:
+        raise UserError(f"无法写入 {args.file}:{e.strerror}") from None
+    print(f"已把公钥(不含私钥)写入 {args.file},指纹 {grouped(public.fingerprint)}")
+    return EXIT_OK
+
+
+def cmd_trust(args) -> int:
+    from .core.signing import grouped, read_public_key_file
+
+    key = read_public_key_file(args.keyfile)
+    label = (args.label or "").strip() or key.fingerprint
+    with _open_store(args) as store:
+        added = store.trust_key(key.fingerprint, key.base64, label)
+    print(("已加入受信任的公钥:" if added else "这个公钥已在受信任列表中:")
+          + f"{label},指纹 {grouped(key.fingerprint)}")
+    print("请通过电话等其他途径与对方核对这个指纹。")
+    return EXIT_OK
+
+
+def cmd_correct(args) -> int:
+    with _open_store(args) as store:
+        state = store.start_correction(args.month, args.reason)
+        label = store.form.month(args.month).label
+    print(f"{label}已开启更正,可以修改数据;改好后再导出即为第{state.next_revision}版。")
     return EXIT_OK
 
 
@@ -253,7 +381,8 @@ def cmd_gui(args) -> int:
 
 COMMANDS = {"init": cmd_init, "load": cmd_load, "dump": cmd_dump, "check": cmd_check,
             "recipients": cmd_recipients, "mail": cmd_mail, "smtp": cmd_smtp,
-            "gui": cmd_gui, None: cmd_gui}
+            "export": cmd_export, "verify": cmd_verify, "key": cmd_key, "trust": cmd_trust,
+            "correct": cmd_correct, "gui": cmd_gui, None: cmd_gui}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -59,6 +59,39 @@ def m001_initial(db: Database) -> None:
         """)
 
 
+@migrations()
+def m002_exports_and_keys(db: Database) -> None:
+    _run(db, """
+        CREATE TABLE exports (
+            campaign TEXT NOT NULL,
+            period TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            created TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            manifest_sha256 TEXT NOT NULL,
+            bundle BLOB NOT NULL,
+            PRIMARY KEY (campaign, period, revision),
+            FOREIGN KEY (campaign, period) REFERENCES months (campaign, period)
+        );
+        CREATE TABLE corrections (
+            campaign TEXT NOT NULL,
+            period TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            created TEXT NOT NULL,
+            PRIMARY KEY (campaign, period, revision),
+            FOREIGN KEY (campaign, period) REFERENCES months (campaign, period)
+        );
+        CREATE TABLE trusted_keys (
+            fingerprint TEXT PRIMARY KEY,
+            public_key TEXT NOT NULL,
+            label TEXT NOT NULL,
+            added TEXT NOT NULL
+        );
+        """)
+
+
 def _run(db: Database, script: str) -> None:
     # One statement at a time: executescript() would commit the migration's transaction.
     for statement in script.split(";"):

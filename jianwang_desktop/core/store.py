@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +24,7 @@ from .formdef import FormDefinition, load_form
 from .migrations import SCHEMA_VERSION, known_names, migrations
 from .money import format_amount
 from .records import CASE_TEXT_FIELDS, CaseRecord, Grid, MonthData, Value, empty_grid
-from .validation import parse_measure, storable_problems, validate_profile
+from .validation import parse_measure, storable_problems, text_problem, validate_profile
 
 PROFILE_KEYS = ("region", "department", "unit", "filler", "phone")
 
@@ -32,6 +33,30 @@ def default_db_path() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "jianwang.db"
+
+
+@dataclass(frozen=True)
+class ExportRecord:
+    """One exported revision of a month, as listed to the user."""
+
+    revision: int
+    created: str
+    fingerprint: str
+    file_name: str
+    manifest_sha256: str
+    reason: str | None  # the 更正 reason that opened this revision; None for 第1版
+
+
+@dataclass(frozen=True)
+class ExportState:
+    period: str
+    exported: int  # the last exported revision, 0 before the first export
+    locked: bool  # exported and no 更正 opened since
+    correction_reason: str | None  # the open 更正's reason while a correction is under way
+
+    @property
+    def next_revision(self) -> int:
+        return self.exported + 1
 
 
 def _now() -> str:
@@ -119,7 +144,9 @@ class Store:
     # ------------------------------------------------------------ months
 
     def _touch_month(self, period: str) -> None:
+        """Every write to a month goes through here, so a locked month cannot be changed."""
         self.form.month(period)  # refuses a period outside the campaign
+        self._refuse_if_locked(period)
         now = _now()
         self.db.execute(
             "INSERT INTO months (campaign, period, created, updated) VALUES (?, ?, ?, ?) "
@@ -318,6 +345,107 @@ class Store:
             if tail.isdigit():
                 highest = max(highest, int(tail))
         return f"{prefix}{highest + 1:03d}"
+
+    # ------------------------------------------------------------ exports and lock
+
+    def exports(self, period: str) -> list[ExportRecord]:
+        rows = self.db.execute(
+            "SELECT e.revision, e.created, e.fingerprint, e.file_name, e.manifest_sha256, "
+            "c.reason FROM exports e LEFT JOIN corrections c ON c.campaign = e.campaign "
+            "AND c.period = e.period AND c.revision = e.revision "
+            "WHERE e.campaign = ? AND e.period = ? ORDER BY e.revision",
+            [self.form.campaign, period],
+        )
+        return [ExportRecord(*row) for row in rows]
+
+    def export_state(self, period: str) -> ExportState:
+        args = [self.form.campaign, period]
+        exported = self.db.execute(
+            "SELECT coalesce(max(revision), 0) FROM exports WHERE campaign = ? AND period = ?",
+            args,
+        ).fetchone()[0]
+        correction = self.db.execute(
+            "SELECT reason FROM corrections WHERE campaign = ? AND period = ? AND revision = ?",
+            [*args, exported + 1],
+        ).fetchone()
+        return ExportState(period, exported, exported > 0 and correction is None,
+                           correction[0] if correction else None)
+
+    def is_locked(self, period: str) -> bool:
+        return self.export_state(period).locked
+
+    def _refuse_if_locked(self, period: str) -> None:
+        state = self.export_state(period)
+        if state.locked:
+            label = self.form.month(period).label
+            raise UserError(
+                f"{label}的数据已导出(第{state.exported}版)并锁定,不能修改。",
+                ["确需修改时请先“更正”并写明原因(命令行:jianwang correct --month "
+                 f"{period} --reason 原因),更正后导出的是第{state.next_revision}版。"],
+            )
+
+    def start_correction(self, period: str, reason: str) -> ExportState:
+        """Open the next revision of an exported month; the reason is kept with it."""
+        self.form.month(period)
+        reason = reason.strip() if isinstance(reason, str) else ""
+        problem = text_problem(reason, 500, True, True)
+        if problem:
+            raise UserError(f"更正原因{problem}。")
+        with self.transaction():
+            state = self.export_state(period)
+            label = self.form.month(period).label
+            if state.exported == 0:
+                raise UserError(f"{label}还没有导出过,直接修改即可,不需要更正。")
+            if not state.locked:
+                raise UserError(f"{label}已在更正中(将导出第{state.next_revision}版),"
+                                f"原因:{state.correction_reason}")
+            self.db.execute(
+                "INSERT INTO corrections (campaign, period, revision, reason, created) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [self.form.campaign, period, state.next_revision, reason, _now()],
+            )
+        return self.export_state(period)
+
+    def record_export(self, period: str, revision: int, created: str, fingerprint: str,
+                      file_name: str, manifest_sha256: str, bundle: bytes) -> None:
+        """Keep an exported bundle; from now on the month is locked."""
+        with self.transaction():
+            state = self.export_state(period)
+            if state.locked or revision != state.next_revision:
+                raise UserError(f"导出的版本号({revision})与记录不符,未保存。请重新导出。")
+            self._touch_month(period)
+            self.db.execute(
+                "INSERT INTO exports (campaign, period, revision, created, fingerprint, "
+                "file_name, manifest_sha256, bundle) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [self.form.campaign, period, revision, created, fingerprint, file_name,
+                 manifest_sha256, bundle],
+            )
+
+    def exported_bundle(self, period: str, revision: int) -> bytes:
+        row = self.db.execute(
+            "SELECT bundle FROM exports WHERE campaign = ? AND period = ? AND revision = ?",
+            [self.form.campaign, period, revision],
+        ).fetchone()
+        if row is None:
+            raise UserError(f"没有第{revision}版的导出记录。")
+        return bytes(row[0])
+
+    # ------------------------------------------------------------ trusted keys
+
+    def trusted_keys(self) -> dict[str, tuple[str, str]]:
+        """{fingerprint: (base64 public key, label)} of the keys this office trusts."""
+        rows = self.db.execute("SELECT fingerprint, public_key, label FROM trusted_keys")
+        return {fp: (key, label) for fp, key, label in rows}
+
+    def trust_key(self, fingerprint: str, public_key: str, label: str) -> bool:
+        """Add a key to the trust list; False when it was there already."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO trusted_keys (fingerprint, public_key, label, added) "
+                "VALUES (?, ?, ?, ?)",
+                [fingerprint, public_key, label, _now()],
+            )
+        return cursor.rowcount == 1
 
     def periods_with_data(self) -> list[str]:
         rows = self.db.execute(

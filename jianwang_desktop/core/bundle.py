@@ -1,0 +1,212 @@
+"""The signed submission bundle: one .zip per office, month and revision.
+
+Members (docs/bundle-format.md): data.json (jianwang-data/1), the two attachments as
+.xlsx, manifest.json (what is in the zip, who signed) and manifest.sig (base64 Ed25519
+signature of the exact bytes of manifest.json). The same data, key and time give the
+same bytes: members sorted by name, fixed timestamps and metadata, fixed compression.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+from .domain import Profile
+from .errors import UserError
+from .formdef import FormDefinition
+from .records import MonthData
+from .resources import resource_path
+from .signing import SigningKey
+
+BUNDLE_FORMAT = "jianwang-bundle/1"
+DATA_NAME = "data.json"
+MANIFEST_NAME = "manifest.json"
+SIGNATURE_NAME = "manifest.sig"
+ALGORITHM = "Ed25519"
+
+Progress = Callable[[int, int, str], None]  # (step, total steps, what is happening)
+
+_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+@dataclass(frozen=True)
+class Bundle:
+    file_name: str
+    content: bytes  # the .zip
+    manifest: dict[str, Any]
+    manifest_bytes: bytes
+
+    @property
+    def manifest_sha256(self) -> str:
+        return hashlib.sha256(self.manifest_bytes).hexdigest()
+
+
+def bundle_file_name(profile: Profile, period: str, revision: int) -> str:
+    """绵阳市-版权局-2015-08-第1版.zip"""
+    region = _UNSAFE_IN_NAMES.sub("_", profile.region)
+    department = _UNSAFE_IN_NAMES.sub("_", profile.department)
+    return f"{region}-{department}-{period}-第{revision}版.zip"
+
+
+def manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def build_bundle(form: FormDefinition, profile: Profile, month: MonthData, *, revision: int,
+                 previous: str | None, created: datetime, key: SigningKey,
+                 emails: dict[str, str] | None = None,
+                 progress: Progress | None = None) -> Bundle:
+    """Everything in memory; nothing is written or recorded here."""
+    from . import excel
+    from .interchange import dumps, month_to_dict
+
+    if created.tzinfo is None:
+        raise ValueError("created needs a UTC offset")
+    step = _stepper(progress, 4)
+    step("正在写数据文件 data.json")
+    files = {DATA_NAME: dumps(month_to_dict(form, profile, month)).encode("utf-8")}
+    step("正在生成附件1、附件2 的 Excel 表格")
+    files.update(excel.attachment_files(form, profile, month, emails, created))
+    step("正在签名")
+    manifest = {
+        "format": BUNDLE_FORMAT,
+        "campaign": form.campaign,
+        "region": profile.region,
+        "department": profile.department,
+        "unit": profile.unit,
+        "period": month.period,
+        "revision": revision,
+        "created": created.isoformat(timespec="seconds"),
+        "previous": previous,
+        "files": [
+            {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+            for name, data in sorted(files.items())
+        ],
+        "signer": {
+            "algorithm": ALGORITHM,
+            "public_key": key.public.base64,
+            "fingerprint": key.fingerprint,
+        },
+    }
+    raw_manifest = manifest_bytes(manifest)
+    files[MANIFEST_NAME] = raw_manifest
+    files[SIGNATURE_NAME] = base64.b64encode(key.sign(raw_manifest))
+    step("正在打包")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in sorted(files):
+            excel.write_member(archive, name, files[name], created)
+    return Bundle(bundle_file_name(profile, month.period, revision), out.getvalue(), manifest,
+                  raw_manifest)
+
+
+def _stepper(progress: Progress | None, total: int) -> Callable[[str], None]:
+    count = [0]
+
+    def step(text: str) -> None:
+        count[0] += 1
+        if progress is not None:
+            progress(count[0], total, text)
+
+    return step
+
+
+# ---------------------------------------------------------------- export from the store
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    revision: int
+    fingerprint: str
+    again: bool  # True: the month was already exported; its stored bundle was written again
+
+
+def recipient_emails(store) -> dict[str, str]:
+    """The provincial addresses for the notes: recipients.json, overridden by settings."""
+    data = json.loads(resource_path("recipients.json").read_text(encoding="utf-8"))
+    emails = {}
+    for recipient in data["recipients"]:
+        key = recipient["key"]
+        emails[key] = store.setting(f"email:{key}") or recipient.get("email", "")
+    return emails
+
+
+def export_month(store, period: str, out_dir: str | Path, *, passphrase: str | None = None,
+                 now: datetime | None = None, progress: Progress | None = None) -> ExportResult:
+    """Check, sign and write the month's bundle into out_dir, then lock the month.
+
+    A month that is already exported (and locked) gets its stored bundle written again,
+    byte for byte; changing it needs `store.start_correction` first.
+    """
+    from .signing import installation_key
+    from .validation import validate_month
+
+    form = store.form
+    label = form.month(period).label
+    profile = store.profile()
+    if profile is None:
+        raise UserError("还没有设置填报单位信息,请先完成设置(jianwang init)再导出。")
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise UserError(f"输出文件夹 {out_dir} 不存在,请先创建或另选一个文件夹。")
+    state = store.export_state(period)
+    if state.locked:
+        record = store.exports(period)[-1]
+        path = out_dir / record.file_name
+        _write_atomically(path, store.exported_bundle(period, record.revision))
+        if progress:
+            progress(1, 1, f"{label}已导出过,已重新写出第{record.revision}版")
+        return ExportResult(path, record.revision, record.fingerprint, again=True)
+    month = store.load_month(period)
+    errors = [f for f in validate_month(form, month) if f.is_error]
+    if errors:
+        shown = [f.describe(form) for f in errors[:30]]
+        if len(errors) > 30:
+            shown.append(f"……另有 {len(errors) - 30} 个错误")
+        raise UserError(f"{label}的数据有 {len(errors)} 个错误,不能导出。请改正后再导出:", shown)
+    key = installation_key(store.path, passphrase)
+    history = store.exports(period)
+    previous = history[-1].manifest_sha256 if history else None
+    created = (now or datetime.now().astimezone()).replace(microsecond=0)
+    bundle = build_bundle(form, profile, month, revision=state.next_revision,
+                          previous=previous, created=created, key=key,
+                          emails=recipient_emails(store), progress=progress)
+    path = out_dir / bundle.file_name
+    temporary = path.with_name(path.name + ".part")
+    _write_atomically(temporary, bundle.content)
+    try:
+        store.record_export(period, state.next_revision, bundle.manifest["created"],
+                            key.fingerprint, bundle.file_name, bundle.manifest_sha256,
+                            bundle.content)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    try:
+        os.replace(temporary, path)
+    except OSError as e:
+        raise UserError(f"第{state.next_revision}版已签名保存,但无法写入 {path}:{e.strerror}。"
+                        "请换一个文件夹再次导出,会写出同一个文件。") from None
+    return ExportResult(path, state.next_revision, key.fingerprint, again=False)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        with open(temporary, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, path)
+    except OSError as e:
+        temporary.unlink(missing_ok=True)
+        raise UserError(f"无法写入 {path}:{e.strerror}") from None

@@ -1,0 +1,221 @@
+"""The installation's Ed25519 signing key, its fingerprint, and public-key files.
+
+The private key lives beside the database in `signing-key.pem` (PKCS#8 PEM, readable by
+the owner only, optionally encrypted with a passphrase). It never leaves that file: a
+bundle carries only the 32 raw public-key bytes. `signing-key.pub` beside it holds the
+public key so the fingerprint can be shown without the passphrase.
+
+Fingerprint: the first 16 hex digits of sha256 over the 32 raw public-key bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UserError
+
+KEY_FILE = "signing-key.pem"
+PUBLIC_FILE = "signing-key.pub"
+PASSPHRASE_ENV = "JIANWANG_KEY_PASSPHRASE"
+
+_PEM_BLOCK = re.compile(
+    r"-----BEGIN PUBLIC KEY-----\s+([A-Za-z0-9+/=\s]+?)-----END PUBLIC KEY-----")
+_BARE_BASE64 = re.compile(r"^[A-Za-z0-9+/]{43}=$")
+
+
+def fingerprint(public_raw: bytes) -> str:
+    return hashlib.sha256(public_raw).hexdigest()[:16]
+
+
+def grouped(fp: str) -> str:
+    """1a2b3c4d5e6f7a8b -> 1a2b 3c4d 5e6f 7a8b, for reading aloud and printing."""
+    return " ".join(fp[i:i + 4] for i in range(0, len(fp), 4))
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    raw: bytes  # 32 bytes
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.raw)
+
+    @property
+    def base64(self) -> str:
+        return base64.b64encode(self.raw).decode("ascii")
+
+    def verify(self, signature: bytes, message: bytes) -> bool:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+        try:
+            Ed25519PublicKey.from_public_bytes(self.raw).verify(signature, message)
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+    def pem(self) -> str:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+        key = Ed25519PublicKey.from_public_bytes(self.raw)
+        return key.public_bytes(serialization.Encoding.PEM,
+                                serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+
+    def export_text(self, label: str = "") -> str:
+        """The file `jianwang key export` writes: comment lines, then a standard PEM block."""
+        lines = ["# 剑网填报 签名公钥(Ed25519)"]
+        if label:
+            lines.append(f"# 单位:{label}")
+        lines += [f"# 指纹:{self.fingerprint}", f"# 公钥(base64):{self.base64}", self.pem()]
+        return "\n".join(lines).rstrip("\n") + "\n"
+
+
+class SigningKey:
+    """The private key, held only in memory while signing."""
+
+    def __init__(self, private):
+        from cryptography.hazmat.primitives import serialization
+
+        self._private = private
+        self.public = PublicKey(private.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw))
+
+    @property
+    def fingerprint(self) -> str:
+        return self.public.fingerprint
+
+    def sign(self, message: bytes) -> bytes:
+        return self._private.sign(message)
+
+
+def key_path(db_path: str | Path) -> Path:
+    return Path(db_path).resolve().parent / KEY_FILE
+
+
+def has_key(db_path: str | Path) -> bool:
+    return key_path(db_path).exists()
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    if os.name == "posix":
+        os.chmod(path, 0o600)
+
+
+def create_key(db_path: str | Path, passphrase: str | None = None) -> SigningKey:
+    """Make the installation's key; refuses to replace an existing one."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    path = key_path(db_path)
+    if path.exists():
+        raise UserError(f"签名密钥已存在({path}),不会覆盖。")
+    private = Ed25519PrivateKey.generate()
+    encryption = (serialization.BestAvailableEncryption(passphrase.encode("utf-8"))
+                  if passphrase else serialization.NoEncryption())
+    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                encryption)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_private(path, pem)
+    except OSError as e:
+        raise UserError(f"无法保存签名密钥 {path}:{e.strerror}") from None
+    key = SigningKey(private)
+    path.with_name(PUBLIC_FILE).write_text(key.public.export_text(), encoding="utf-8")
+    return key
+
+
+def needs_passphrase(db_path: str | Path) -> bool:
+    """True when the installation's key exists and is encrypted (ask before exporting)."""
+    try:
+        return b"ENCRYPTED" in key_path(db_path).read_bytes()
+    except OSError:
+        return False
+
+
+def load_key(db_path: str | Path, passphrase: str | None = None) -> SigningKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    path = key_path(db_path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise UserError(f"无法读取签名密钥 {path}:{e.strerror}") from None
+    try:
+        private = serialization.load_pem_private_key(
+            data, passphrase.encode("utf-8") if passphrase else None)
+    except TypeError:
+        if passphrase:
+            raise UserError("签名密钥没有设置口令,请不要输入口令。") from None
+        raise UserError("签名密钥设有口令,请输入口令"
+                        f"(命令行中用环境变量 {PASSPHRASE_ENV} 提供)。") from None
+    except ValueError:
+        raise UserError("签名密钥的口令不对,或密钥文件已损坏。") from None
+    if not isinstance(private, Ed25519PrivateKey):
+        raise UserError(f"{path} 不是 Ed25519 签名密钥。")
+    return SigningKey(private)
+
+
+def installation_key(db_path: str | Path, passphrase: str | None = None) -> SigningKey:
+    """The key beside the database, made on first use."""
+    if has_key(db_path):
+        return load_key(db_path, passphrase)
+    return create_key(db_path, passphrase)
+
+
+def installation_public_key(db_path: str | Path) -> PublicKey | None:
+    """The public half, without needing the passphrase; None before the first key exists."""
+    path = key_path(db_path)
+    public = path.with_name(PUBLIC_FILE)
+    if public.exists():
+        return parse_public_key(public.read_text(encoding="utf-8"), str(public))
+    if path.exists():
+        return load_key(db_path).public
+    return None
+
+
+def parse_public_key(text: str, source: str = "公钥文件") -> PublicKey:
+    """A PEM public key (as `key export` writes), or the bare base64 of the 32 raw bytes."""
+    match = _PEM_BLOCK.search(text)
+    if match:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+        try:
+            key = serialization.load_pem_public_key(match.group(0).encode("ascii"))
+        except ValueError:
+            raise UserError(f"{source} 中的公钥无法识别。") from None
+        if not isinstance(key, Ed25519PublicKey):
+            raise UserError(f"{source} 中的公钥不是 Ed25519 公钥。")
+        return PublicKey(key.public_bytes(serialization.Encoding.Raw,
+                                          serialization.PublicFormat.Raw))
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    if len(lines) == 1 and _BARE_BASE64.match(lines[0]):
+        try:
+            return PublicKey(base64.b64decode(lines[0], validate=True))
+        except binascii.Error:
+            pass
+    raise UserError(f"{source} 不是公钥文件:应为 jianwang key export 导出的文件。")
+
+
+def read_public_key_file(path: str | Path) -> PublicKey:
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        reason = e.strerror if isinstance(e, OSError) else "不是文本文件"
+        raise UserError(f"无法读取公钥文件 {path}:{reason}") from None
+    return parse_public_key(text, str(path))

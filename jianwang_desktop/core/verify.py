@@ -1,0 +1,337 @@
+"""The receiving side's check of a bundle: safe to open, complete, unaltered, consistent.
+
+Every check runs even after an earlier one failed, so the result lists every problem
+(in Chinese). Nothing from the zip is ever written to disk.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+import json
+import re
+import stat
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .bundle import ALGORITHM, BUNDLE_FORMAT, DATA_NAME, MANIFEST_NAME, SIGNATURE_NAME
+from .errors import UserError
+from .records import MonthData
+from .resources import resource_path
+from .signing import PublicKey, fingerprint as key_fingerprint, grouped
+
+MAX_BUNDLE_BYTES = 64 * 1024 * 1024
+MAX_MEMBERS = 16
+MAX_MEMBER_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 128 * 1024 * 1024
+MAX_RATIO = 100  # uncompressed / compressed, for members above RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+@dataclass
+class VerifyResult:
+    source: str
+    failures: list[str] = field(default_factory=list)
+    manifest: dict[str, Any] | None = None
+    fingerprint: str | None = None  # of the key in the manifest
+    signature_valid: bool = False
+    trusted: bool = False
+    trusted_label: str | None = None
+    month: MonthData | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def fail(self, message: str) -> None:
+        self.failures.append(message)
+
+    def summary_lines(self) -> list[str]:
+        """What `jianwang verify` prints and the GUI dialog shows."""
+        lines = [f"数据包:{self.source}"]
+        m = self.manifest if isinstance(self.manifest, dict) else {}
+        if m.get("unit") and m.get("period"):
+            lines.append(f"单位:{m.get('unit')}  月份:{m.get('period')}  "
+                         f"第{m.get('revision')}版  生成时间:{m.get('created')}")
+        if self.fingerprint:
+            if not self.signature_valid:
+                trust = "签名未通过验证"
+            elif self.trusted:
+                trust = f"受信任({self.trusted_label})"
+            else:
+                trust = "未受信任:请与对方核对指纹后用 jianwang trust add 加入"
+            lines.append(f"签名者指纹:{grouped(self.fingerprint)}  {trust}")
+        if self.ok:
+            lines.append("验证通过:文件齐全、未被改动、签名有效,表格数字与 data.json 一致。")
+        else:
+            lines.append(f"验证未通过,{len(self.failures)} 个问题:")
+            lines += [f"  - {f}" for f in self.failures]
+        return lines
+
+
+@cache
+def _manifest_validator():
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(
+        resource_path("schema", "jianwang-bundle-1.schema.json").read_text("utf-8"))
+    return Draft202012Validator(schema)
+
+
+def verify_file(path: str | Path, trusted: dict[str, tuple[str, str]] | None = None
+                ) -> VerifyResult:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BUNDLE_BYTES:
+            result = VerifyResult(path.name)
+            result.fail(f"文件过大({size // 1024 // 1024} MB),不是剑网填报的数据包。")
+            return result
+        raw = path.read_bytes()
+    except OSError as e:
+        raise UserError(f"无法读取 {path}:{e.strerror}") from None
+    return verify_bundle(raw, trusted, source=path.name)
+
+
+def verify_bundle(raw: bytes, trusted: dict[str, tuple[str, str]] | None = None,
+                  source: str = "数据包") -> VerifyResult:
+    """trusted: {fingerprint: (base64 public key, label)}."""
+    result = VerifyResult(source)
+    if len(raw) > MAX_BUNDLE_BYTES:
+        result.fail("文件过大,不是剑网填报的数据包。")
+        return result
+    members = _read_members(raw, result)
+    if members is None:
+        return result
+    manifest_raw = members.get(MANIFEST_NAME)
+    signature_raw = members.get(SIGNATURE_NAME)
+    if manifest_raw is None:
+        result.fail(f"数据包中没有 {MANIFEST_NAME}(清单)。")
+    if signature_raw is None:
+        result.fail(f"数据包中没有 {SIGNATURE_NAME}(签名)。")
+    if manifest_raw is None:
+        return result
+    manifest = _check_manifest(manifest_raw, result)
+    if manifest is None:
+        return result
+    result.manifest = manifest
+    _check_files(manifest, members, result)
+    public = _check_signer(manifest, result)
+    if public is not None and signature_raw is not None:
+        _check_signature(public, manifest_raw, signature_raw, result)
+    if public is not None:
+        _check_trust(public, trusted or {}, result)
+    _check_contents(manifest, members, result)
+    return result
+
+
+# ---------------------------------------------------------------- the zip
+
+
+def _unsafe_name(info: zipfile.ZipInfo) -> str | None:
+    name = info.filename
+    if not name or any(ord(ch) < 32 for ch in name):
+        return "文件名为空或含控制字符"
+    if name.startswith(("/", "\\")) or _DRIVE.match(name):
+        return "是绝对路径"
+    parts = re.split(r"[\\/]", name)
+    if ".." in parts:
+        return "含有“..”路径"
+    if name.endswith("/") or info.is_dir():
+        return "是文件夹"
+    if "/" in name or "\\" in name:
+        return "位于子文件夹中(数据包内只应有平铺的文件)"
+    mode = info.external_attr >> 16
+    if info.create_system == 3 and stat.S_IFMT(mode) not in (0, stat.S_IFREG):
+        return "是链接或特殊文件"
+    if info.flag_bits & 0x1:
+        return "被加密"
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return "使用了不支持的压缩方式"
+    return None
+
+
+def _read_members(raw: bytes, result: VerifyResult) -> dict[str, bytes] | None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        result.fail("不是有效的 zip 文件(可能已损坏或不完整)。")
+        return None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_MEMBERS:
+            result.fail(f"数据包内文件过多({len(infos)} 个,最多 {MAX_MEMBERS} 个)。")
+            return None
+        seen: dict[str, str] = {}
+        safe = []
+        total = 0
+        for info in infos:
+            name = info.filename
+            problem = _unsafe_name(info)
+            folded = name.casefold()
+            if problem:
+                result.fail(f"数据包内的“{name}”{problem},拒绝读取。")
+                continue
+            if folded in seen:
+                result.fail(f"数据包内有重名文件“{name}”,拒绝读取。")
+                continue
+            seen[folded] = name
+            if info.file_size > MAX_MEMBER_BYTES:
+                result.fail(f"数据包内的“{name}”过大({info.file_size} 字节)。")
+                continue
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+                result.fail(f"数据包内的“{name}”压缩比异常({ratio:.0f} 倍),疑为压缩炸弹。")
+                continue
+            total += info.file_size
+            if total > MAX_TOTAL_BYTES:
+                result.fail("数据包解压后的总大小超出上限。")
+                return None
+            safe.append(info)
+        if result.failures:
+            return None
+        members = {}
+        for info in safe:
+            try:
+                with archive.open(info) as f:
+                    data = f.read(MAX_MEMBER_BYTES + 1)
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
+                    zlib.error):
+                result.fail(f"数据包内的“{info.filename}”已损坏(校验和不符或无法解压)。")
+                continue
+            if len(data) != info.file_size:
+                result.fail(f"数据包内的“{info.filename}”实际大小与记录不符。")
+                continue
+            members[info.filename] = data
+    return members
+
+
+# ---------------------------------------------------------------- manifest and signature
+
+
+def _check_manifest(raw: bytes, result: VerifyResult) -> dict[str, Any] | None:
+    from .interchange import parse_json
+
+    try:
+        manifest = parse_json(raw)
+    except UserError as e:
+        result.fail(f"{MANIFEST_NAME} 无法读取:{e.message}")
+        return None
+    if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
+        result.fail(f"{MANIFEST_NAME} 不是 {BUNDLE_FORMAT} 格式的清单。")
+        return None
+    errors = sorted(_manifest_validator().iter_errors(manifest), key=lambda e: list(map(str, e.path)))
+    for error in errors[:20]:
+        where = ".".join(str(p) for p in error.path) or "(整体)"
+        result.fail(f"{MANIFEST_NAME} 的 {where} 不符合格式:{error.message}")
+    if errors:
+        return None
+    if (manifest["revision"] == 1) != (manifest["previous"] is None):
+        result.fail(f"{MANIFEST_NAME}:第1版的 previous 应为 null,以后各版应为上一版清单的 sha256。")
+    return manifest
+
+
+def _check_files(manifest: dict, members: dict[str, bytes], result: VerifyResult) -> None:
+    listed: dict[str, dict] = {}
+    for entry in manifest["files"]:
+        name = entry["name"]
+        if name in (MANIFEST_NAME, SIGNATURE_NAME) or name in listed:
+            result.fail(f"{MANIFEST_NAME} 中的“{name}”重复或不应列出。")
+            continue
+        listed[name] = entry
+    present = set(members) - {MANIFEST_NAME, SIGNATURE_NAME}
+    for name in sorted(set(listed) - present):
+        result.fail(f"清单列出的“{name}”不在数据包中(文件被删除)。")
+    for name in sorted(present - set(listed)):
+        result.fail(f"数据包中的“{name}”不在清单中(文件被添加)。")
+    for name in sorted(set(listed) & present):
+        data = members[name]
+        entry = listed[name]
+        if len(data) != entry["size"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            result.fail(f"“{name}”的内容与清单记录的 sha256 不符(文件被改动)。")
+
+
+def _check_signer(manifest: dict, result: VerifyResult) -> PublicKey | None:
+    signer = manifest["signer"]
+    if signer["algorithm"] != ALGORITHM:
+        result.fail(f"不支持的签名算法 {signer['algorithm']}。")
+        return None
+    try:
+        raw = base64.b64decode(signer["public_key"], validate=True)
+    except binascii.Error:
+        raw = b""
+    if len(raw) != 32:
+        result.fail("清单中的公钥不是 32 字节的 Ed25519 公钥。")
+        return None
+    result.fingerprint = key_fingerprint(raw)
+    if signer["fingerprint"] != result.fingerprint:
+        result.fail(f"清单中的指纹 {signer['fingerprint']} 与公钥算出的 {result.fingerprint} 不符。")
+    return PublicKey(raw)
+
+
+def _check_signature(public: PublicKey, manifest_raw: bytes, signature_raw: bytes,
+                     result: VerifyResult) -> None:
+    try:
+        signature = base64.b64decode(signature_raw, validate=True)
+    except (binascii.Error, ValueError):
+        signature = b""
+    # Canonical form only: base64 has spare bits, so another text could decode the same.
+    if len(signature) != 64 or base64.b64encode(signature) != signature_raw:
+        result.fail(f"{SIGNATURE_NAME} 不是标准 base64 编码的 64 字节 Ed25519 签名。")
+        return
+    if not public.verify(signature, manifest_raw):
+        result.fail(f"签名无效:{MANIFEST_NAME} 被改动过,或签名不是用清单中的公钥做的。")
+        return
+    result.signature_valid = True
+
+
+def _check_trust(public: PublicKey, trusted: dict[str, tuple[str, str]],
+                 result: VerifyResult) -> None:
+    known = trusted.get(public.fingerprint)
+    if known and known[0] == public.base64:
+        result.trusted = True
+        result.trusted_label = known[1] or public.fingerprint
+
+
+# ---------------------------------------------------------------- the contents
+
+
+def _check_contents(manifest: dict, members: dict[str, bytes], result: VerifyResult) -> None:
+    from . import excel
+    from .interchange import month_from_dict, parse_json
+
+    raw = members.get(DATA_NAME)
+    if raw is None:
+        result.fail(f"数据包中没有 {DATA_NAME}。")
+        return
+    try:
+        form, header, month = month_from_dict(parse_json(raw))
+    except UserError as e:
+        result.fail(f"{DATA_NAME}:{e.message}")
+        result.failures.extend(f"{DATA_NAME}:{d}" for d in e.details)
+        return
+    result.month = month
+    for key in ("region", "department", "unit"):
+        if header[key] != manifest[key]:
+            result.fail(f"清单的 {key}“{manifest[key]}”与 {DATA_NAME} 的“{header[key]}”不一致。")
+    if manifest["campaign"] != form.campaign or manifest["period"] != month.period:
+        result.fail(f"清单的专项行动或月份与 {DATA_NAME} 不一致。")
+    statistics_name, cases_name = excel.file_names(form)
+    for name, compare in ((statistics_name, excel.compare_statistics),
+                          (cases_name, excel.compare_cases)):
+        xlsx = members.get(name)
+        if xlsx is None:
+            result.fail(f"数据包中没有“{name}”。")
+            continue
+        try:
+            problems = compare(form, month, xlsx)
+        except excel.SheetReadError as e:
+            problems = [str(e)]
+        result.failures.extend(f"“{name}”:{p}" for p in problems)
