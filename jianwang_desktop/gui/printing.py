@@ -31,6 +31,7 @@ from ..core.errors import UserError
 from ..core.formdef import FormDefinition, PrintedForm
 from ..core.money import format_amount
 from ..core.records import MonthData, Value, totals_row
+from .pdf_text import RADICALS, DrawnText, repair_pdf_text
 
 FORM_STATISTICS, FORM_CASES = 1, 2
 QR_PREFIX = "jianwang"
@@ -148,6 +149,9 @@ def font(families: tuple[str, ...], points: float, bold: bool = False) -> QFont:
     f.setFamilies(list(_installed_first(families)))
     f.setPointSizeF(points)
     f.setBold(bold)
+    # The CJK fonts' 'locl' swaps digits in Latin runs for glyphs that Qt's PDF writer
+    # cannot map back to text ("SHA256" would read "SHA"); the SC fonts need no locl.
+    f.setFeature(QFont.Tag("locl"), 0)
     return f
 
 
@@ -155,8 +159,9 @@ class Wrapped:
     """Text broken into lines of one width, each line at a fixed pitch, drawn by range."""
 
     def __init__(self, text: str, qfont: QFont, width: float, device,
-                 align=Qt.AlignmentFlag.AlignLeft):
+                 align=Qt.AlignmentFlag.AlignLeft, drawn: DrawnText | None = None):
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\u2028")
+        self.text, self.font, self.drawn = text, qfont, drawn
         self.layout = QTextLayout(text, qfont, device)
         option = QTextOption(align)
         option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -179,7 +184,11 @@ class Wrapped:
              end: int | None = None) -> None:
         end = self.lines if end is None else min(end, self.lines)
         for i in range(first, end):
-            self.layout.lineAt(i).draw(painter, QPointF(x, top - first * self.pitch))
+            line = self.layout.lineAt(i)
+            line.draw(painter, QPointF(x, top - first * self.pitch))
+            if self.drawn is not None:
+                self.drawn.record(self.font.families()[0], self.font.bold(),
+                                  self.text[line.textStart():line.textStart() + line.textLength()])
 
     def natural_width(self) -> float:
         return max((self.layout.lineAt(i).naturalTextWidth() for i in range(self.lines)),
@@ -189,8 +198,10 @@ class Wrapped:
 class Canvas:
     """The printer's drawable area, with millimetres turned into device pixels."""
 
-    def __init__(self, printer: QPrinter, form_no: int, stamped: bool):
+    def __init__(self, printer: QPrinter, form_no: int, stamped: bool,
+                 drawn: DrawnText | None = None):
         self.device = printer
+        self.drawn = drawn  # what is drawn, for the PDF's text (see pdf_text)
         self.dpi = printer.resolution()
         area = printer.pageRect(QPrinter.Unit.DevicePixel)
         self.width = area.width()
@@ -203,7 +214,7 @@ class Canvas:
         return value * self.dpi / 25.4
 
     def wrap(self, text: str, qfont: QFont, width: float, align=Qt.AlignmentFlag.AlignLeft):
-        return Wrapped(text, qfont, width, self.device, align)
+        return Wrapped(text, qfont, width, self.device, align, self.drawn)
 
 
 # ---------------------------------------------------------------- tables
@@ -648,7 +659,8 @@ def draw_page_furniture(painter: QPainter, canvas: Canvas, source: PrintSource,
     page_text.draw(painter, 0, bottom - page_text.height())
 
 
-def render(printer: QPrinter, source: PrintSource, forms: tuple[int, ...]) -> int:
+def render(printer: QPrinter, source: PrintSource, forms: tuple[int, ...],
+           drawn: DrawnText | None = None) -> int:
     """Paint the forms on `printer`, each numbered on its own; the number of pages.
 
     With one form the printer's page layout is left as it is (the preview's settings win);
@@ -664,7 +676,7 @@ def render(printer: QPrinter, source: PrintSource, forms: tuple[int, ...]) -> in
                 begin(painter, printer)
             else:
                 printer.newPage()
-            total += paint_form(painter, printer, source, form_no)
+            total += paint_form(painter, printer, source, form_no, drawn)
     finally:
         if painter.isActive():
             painter.end()
@@ -678,8 +690,9 @@ def begin(painter: QPainter, printer: QPrinter) -> None:
                         ["请检查文件夹是否存在、文件是否被其他程序打开,或打印机是否可用。"])
 
 
-def paint_form(painter: QPainter, printer: QPrinter, source: PrintSource, form_no: int) -> int:
-    canvas = Canvas(printer, form_no, stamped=source.stamp is not None)
+def paint_form(painter: QPainter, printer: QPrinter, source: PrintSource, form_no: int,
+               drawn: DrawnText | None = None) -> int:
+    canvas = Canvas(printer, form_no, stamped=source.stamp is not None, drawn=drawn)
     pages = lay_out(canvas, source, form_no)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     pen = QPen(INK)
@@ -693,6 +706,23 @@ def paint_form(painter: QPainter, printer: QPrinter, source: PrintSource, form_n
         painter.setPen(pen)
         draw_page_furniture(painter, canvas, source, number, len(pages))
     return len(pages)
+
+
+def radicals_in_use(drawn: DrawnText) -> None:
+    """For each font: which drawn ideograph shares its glyph with which radical."""
+    from PySide6.QtGui import QRawFont
+
+    radicals = "".join(chr(c) for c in RADICALS)
+    for family, bold in drawn.characters:
+        raw = QRawFont.fromFont(font((family,), LINE_PT, bold))
+        by_glyph = dict(zip(raw.glyphIndexesForString(radicals), radicals))
+        chars = sorted(c for c in drawn.characters[(family, bold)]
+                       if 0x3000 < ord(c) <= 0xFFFF)
+        table = {}
+        for ch, glyph in zip(chars, raw.glyphIndexesForString("".join(chars))):
+            if glyph and glyph in by_glyph:
+                table[by_glyph[glyph]] = ch
+        drawn.radicals[(family, bold)] = table
 
 
 # ---------------------------------------------------------------- entry points
@@ -740,7 +770,12 @@ def write_pdf(source: PrintSource, form_no: int | None, path: str | Path) -> int
     printer = new_printer(source, forms)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(path))
-    return render(printer, source, forms)
+    drawn = DrawnText()
+    pages = render(printer, source, forms, drawn)
+    radicals_in_use(drawn)
+    path = Path(path)
+    path.write_bytes(repair_pdf_text(path.read_bytes(), drawn))
+    return pages
 
 
 def show_print_preview(parent, store, period: str, form_no: int | None,
