@@ -14,7 +14,8 @@ from jianwang_desktop.core.errors import UserError
 from jianwang_desktop.core.money import format_amount
 from jianwang_desktop.core.records import totals_row
 from jianwang_desktop.gui.printing import PrintStamp, print_source, write_pdf
-from jianwang_desktop.gui.seal import SEAL_SETTING, check_seal_image, seal_image, set_seal
+from jianwang_desktop.gui.seal import (SEAL_SETTING, check_seal_image, clear_seal, seal_image,
+                                       set_seal)
 
 from conftest import ROOT
 from sample_data import sample_case, sample_month
@@ -182,6 +183,13 @@ def test_seal_is_printed_over_the_unit_name(qapp, store, tmp_path):
     assert red_pixels(render_page(plain, 1, tmp_path, dpi=40)) == 0
     assert red_pixels(render_page(sealed, 1, tmp_path, dpi=40)) > 50
     assert "绵阳市版权局" in squeeze(pdf_pages(sealed)[0])  # still readable under the seal
+    # A draft is not for filing: no seal on it, even when one is set.
+    draft_sealed, draft_plain = tmp_path / "draft-sealed.pdf", tmp_path / "draft-plain.pdf"
+    write_pdf(print_source(store, "2015-08"), 1, draft_sealed)
+    clear_seal(store)
+    write_pdf(print_source(store, "2015-08"), 1, draft_plain)
+    assert red_pixels(render_page(draft_sealed, 1, tmp_path, dpi=40)) == \
+        red_pixels(render_page(draft_plain, 1, tmp_path, dpi=40))
 
 
 @pytest.mark.parametrize("data", [b"", b"not an image at all", b"\x89PNG\r\n\x1a\n broken"])
@@ -233,3 +241,20 @@ def test_seal_command_refuses_a_text_file(qapp, store, db_path, tmp_path):
 
     with Store(db_path) as reopened:
         assert reopened.setting(SEAL_SETTING)
+
+
+def test_print_preview_shows_the_pages(qtbot, store):
+    from PySide6.QtPrintSupport import QPrintPreviewWidget
+
+    from jianwang_desktop.gui.printing import print_preview_dialog
+
+    month_in_store(store, cases=40)
+    dialog = print_preview_dialog(None, store, "2015-08", 2)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.paintRequested, timeout=10000):
+        dialog.show()
+    preview = dialog.findChild(QPrintPreviewWidget)
+    qtbot.waitUntil(lambda: preview.pageCount() > 0)
+    pdf_pages_expected = write_pdf(print_source(store, "2015-08"), 2, store.path.with_suffix(".pdf"))
+    assert preview.pageCount() == pdf_pages_expected > 1
+    assert "附件2" in dialog.windowTitle() and "2015年8月" in dialog.windowTitle()

@@ -448,12 +448,16 @@ class RowBlock(Block):
 class SignBlock(Block):
     """填报单位(盖章):unit  填报人  联系电话  填报日期, the seal over the unit's name.
 
+    The seal is printed only on an exported month's paper, centred on the unit's name.
+
     The items share a line, spread across the width; what does not fit moves to a second
     line, set to the right (on portrait A4 that is the date, as on a signed form).
     """
 
     def __init__(self, canvas: Canvas, printed: PrintedForm, source: PrintSource):
-        self.canvas, self.seal = canvas, source.seal
+        # A draft is not for filing: it never carries the electronic seal.
+        self.canvas = canvas
+        self.seal = source.seal if source.stamp is not None else None
         profile = source.profile
         day = source.printed_on
         values = [profile.unit, profile.filler, profile.phone] if profile else ["", "", ""]
@@ -778,13 +782,10 @@ def write_pdf(source: PrintSource, form_no: int | None, path: str | Path) -> int
     return pages
 
 
-def show_print_preview(parent, store, period: str, form_no: int | None,
-                       stamp: PrintStamp | None = None) -> int:
-    """The print preview of form 1, 2 or (None) both; print or save as PDF from there.
-
-    Returns the dialog's result. `stamp` is the month's latest export, None for a draft.
-    """
-    from PySide6.QtWidgets import QPrintPreviewDialog
+def print_preview_dialog(parent, store, period: str, form_no: int | None,
+                         stamp: PrintStamp | None = None):
+    """A QPrintPreviewDialog of form 1, 2 or (None) both, ready to show or exec."""
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
 
     forms = check_forms(form_no)
     source = print_source(store, period, stamp)
@@ -792,4 +793,14 @@ def show_print_preview(parent, store, period: str, form_no: int | None,
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(document_name(source, forms))
     dialog.paintRequested.connect(lambda p: render(p, source, forms))
-    return dialog.exec()
+    dialog.printer_ = printer  # the dialog does not own it; keep it as long as the dialog
+    return dialog
+
+
+def show_print_preview(parent, store, period: str, form_no: int | None,
+                       stamp: PrintStamp | None = None) -> int:
+    """The print preview (print, or save as PDF, from there); the dialog's result.
+
+    `stamp` is the month's latest export, None while the month is a draft.
+    """
+    return print_preview_dialog(parent, store, period, form_no, stamp).exec()
