@@ -18,7 +18,7 @@ from jianwang_desktop.gui.seal import (SEAL_SETTING, check_seal_image, clear_sea
                                        set_seal)
 
 from conftest import ROOT
-from sample_data import sample_case, sample_month
+from sample_data import sample_month
 
 STAMP = PrintStamp("3f9a0c1b2d4e5f60", "SHA256:7c1e44a09b2d3f58", 2)
 RARE_NAME = "𠮷祥音乐网站侵权案"
@@ -26,8 +26,9 @@ RARE_NAME = "𠮷祥音乐网站侵权案"
 
 def pdf_pages(path, mode: str = "-layout") -> list[str]:
     """The text of each page: as laid out, or (-raw) in the order it was drawn."""
-    text = subprocess.run(["pdftotext", mode, str(path), "-"], capture_output=True,
-                          check=True).stdout.decode("utf-8")
+    result = subprocess.run(["pdftotext", mode, str(path), "-"], capture_output=True, check=True)
+    assert result.stderr == b"", result.stderr  # poppler reads the file without complaint
+    text = result.stdout.decode("utf-8")
     return text.split("\f")[:-1]
 
 
@@ -258,3 +259,10 @@ def test_print_preview_shows_the_pages(qtbot, store):
     pdf_pages_expected = write_pdf(print_source(store, "2015-08"), 2, store.path.with_suffix(".pdf"))
     assert preview.pageCount() == pdf_pages_expected > 1
     assert "附件2" in dialog.windowTitle() and "2015年8月" in dialog.windowTitle()
+
+
+def test_text_repair_leaves_a_file_it_does_not_understand_alone():
+    from jianwang_desktop.gui.pdf_text import DrawnText, repair_pdf_text
+
+    for data in (b"", b"%PDF-1.4\nnot really\n", b"startxref\n99999\n%%EOF"):
+        assert repair_pdf_text(data, DrawnText()) == data

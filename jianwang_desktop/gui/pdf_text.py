@@ -171,9 +171,13 @@ class _Pdf:
 def repair_pdf_text(data: bytes, drawn: DrawnText) -> bytes:
     """`data` with its fonts' ToUnicode maps corrected (see the module's docstring)."""
     try:
-        pdf = _Pdf(data)
-    except (AttributeError, ValueError):
-        return data  # not the layout Qt writes: leave it alone
+        return _repaired(data, drawn)
+    except (AttributeError, IndexError, KeyError, ValueError):
+        return data  # not laid out as Qt writes a PDF: better wrong text than no file
+
+
+def _repaired(data: bytes, drawn: DrawnText) -> bytes:
+    pdf = _Pdf(data)
     replacements = {}
     for number in pdf.offsets:
         found = _TYPE0.search(pdf.body(number))

@@ -198,8 +198,7 @@ class Wrapped:
 class Canvas:
     """The printer's drawable area, with millimetres turned into device pixels."""
 
-    def __init__(self, printer: QPrinter, form_no: int, stamped: bool,
-                 drawn: DrawnText | None = None):
+    def __init__(self, printer: QPrinter, stamped: bool, drawn: DrawnText | None = None):
         self.device = printer
         self.drawn = drawn  # what is drawn, for the PDF's text (see pdf_text)
         self.dpi = printer.resolution()
@@ -208,7 +207,6 @@ class Canvas:
         self.height = area.height()
         band = STAMPED_BAND_MM if stamped else FOOTER_BAND_MM
         self.band_top = self.height - self.mm(band)
-        self.form_no = form_no
 
     def mm(self, value: float) -> float:
         return value * self.dpi / 25.4
@@ -296,8 +294,8 @@ class Table:
         tallest = max(w.height(first, end) for w in self.rows[row])
         return max(self.min_row, tallest + 2 * self.pad)
 
-    def lines_fitting(self, row: int, first: int, space: float) -> int:
-        """How many of the row's lines from `first` on fit in `space`."""
+    def lines_fitting(self, row: int, space: float) -> int:
+        """How many lines of the row fit in `space`."""
         pitch = self.rows[row][0].pitch
         return max(0, int((space - 2 * self.pad) // pitch))
 
@@ -393,15 +391,12 @@ class Block:
 
 
 class TextBlock(Block):
-    def __init__(self, wrapped: Wrapped, left: float = 0.0, colour: QColor = INK):
-        self.wrapped, self.left, self.colour = wrapped, left, colour
+    def __init__(self, wrapped: Wrapped):
+        self.wrapped = wrapped
         self.height = wrapped.height()
 
     def draw(self, painter, top):
-        painter.save()
-        painter.setPen(self.colour)
-        self.wrapped.draw(painter, self.left, top)
-        painter.restore()
+        self.wrapped.draw(painter, 0, top)
 
 
 class LineBlock(Block):
@@ -556,9 +551,9 @@ class Flow:
                     self.add(whole)
                     break
                 remaining = lines - first
-                cut = min(table.lines_fitting(row, first, self.space), remaining - MIN_SPLIT_LINES)
+                cut = min(table.lines_fitting(row, self.space), remaining - MIN_SPLIT_LINES)
                 if cut < MIN_SPLIT_LINES and fresh:  # too tall even for a page of its own
-                    cut = max(1, min(table.lines_fitting(row, first, self.space), remaining - 1))
+                    cut = max(1, min(table.lines_fitting(row, self.space), remaining - 1))
                 if cut >= MIN_SPLIT_LINES or (fresh and cut >= 1):
                     self.add(RowBlock(table, row, first, first + cut))
                     first += cut
@@ -696,7 +691,7 @@ def begin(painter: QPainter, printer: QPrinter) -> None:
 
 def paint_form(painter: QPainter, printer: QPrinter, source: PrintSource, form_no: int,
                drawn: DrawnText | None = None) -> int:
-    canvas = Canvas(printer, form_no, stamped=source.stamp is not None, drawn=drawn)
+    canvas = Canvas(printer, stamped=source.stamp is not None, drawn=drawn)
     pages = lay_out(canvas, source, form_no)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     pen = QPen(INK)

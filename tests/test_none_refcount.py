@@ -1,0 +1,26 @@
+"""PySide6 6.12 on CPython 3.11 drops a reference to None on every void call; the gui
+package guards against it (jianwang_desktop/gui/none_refcount.py)."""
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+MANY_VOID_CALLS = """
+import os
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+import jianwang_desktop.gui
+from PySide6.QtGui import QFont, QGuiApplication
+app = QGuiApplication([])
+font = QFont()
+for _ in range(200_000):
+    font.setBold(True)
+print("done")
+"""
+
+
+def test_many_qt_calls_do_not_free_none():
+    result = subprocess.run([sys.executable, "-c", MANY_VOID_CALLS], capture_output=True,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    assert result.stdout.strip() == b"done"
