@@ -259,6 +259,8 @@ def test_print_preview_shows_the_pages(qtbot, store):
     pdf_pages_expected = write_pdf(print_source(store, "2015-08"), 2, store.path.with_suffix(".pdf"))
     assert preview.pageCount() == pdf_pages_expected > 1
     assert "附件2" in dialog.windowTitle() and "2015年8月" in dialog.windowTitle()
+    with pytest.raises(UserError):  # a printer cannot turn the page between the two forms
+        print_preview_dialog(None, store, "2015-08", None)
 
 
 def test_text_repair_leaves_a_file_it_does_not_understand_alone():

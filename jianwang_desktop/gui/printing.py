@@ -777,11 +777,16 @@ def write_pdf(source: PrintSource, form_no: int | None, path: str | Path) -> int
     return pages
 
 
-def print_preview_dialog(parent, store, period: str, form_no: int | None,
+def print_preview_dialog(parent, store, period: str, form_no: int,
                          stamp: PrintStamp | None = None):
-    """A QPrintPreviewDialog of form 1, 2 or (None) both, ready to show or exec."""
+    """A QPrintPreviewDialog of form 1 or 2, ready to show or exec.
+
+    One form at a time: a printer (unlike a PDF file) cannot turn the page between forms.
+    """
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
+    if form_no is None:
+        raise UserError("请选择要预览的是附件1 还是附件2。")
     forms = check_forms(form_no)
     source = print_source(store, period, stamp)
     printer = new_printer(source, forms)
@@ -792,9 +797,9 @@ def print_preview_dialog(parent, store, period: str, form_no: int | None,
     return dialog
 
 
-def show_print_preview(parent, store, period: str, form_no: int | None,
+def show_print_preview(parent, store, period: str, form_no: int,
                        stamp: PrintStamp | None = None) -> int:
-    """The print preview (print, or save as PDF, from there); the dialog's result.
+    """The print preview of form 1 or 2 (print, or save as PDF, from there); its result.
 
     `stamp` is the month's latest export, None while the month is a draft.
     """
