@@ -99,6 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
     correct = commands.add_parser("correct", help="更正已导出的月份(开启下一版)")
     correct.add_argument("--month", required=True, help="月份,如 2015-08")
     correct.add_argument("--reason", required=True, help="更正原因")
+
+    print_ = commands.add_parser("print", help="把附件1、附件2 打印成 PDF 文件(不需要显示器)")
+    print_.add_argument("--month", required=True, help="月份,如 2015-08")
+    print_.add_argument("--pdf", required=True, type=Path, metavar="OUT.pdf", help="输出的 PDF 文件")
+    print_.add_argument("--form", type=int, metavar="1|2", help="只打印附件1 或附件2(默认:两张都打印)")
+
+    seal = commands.add_parser("seal", help="设置打印在“填报单位(盖章)”处的电子印章图片")
+    seal_what = seal.add_mutually_exclusive_group(required=True)
+    seal_what.add_argument("image", nargs="?", type=Path, metavar="SEAL.png",
+                           help="印章图片(PNG,透明背景)")
+    seal_what.add_argument("--clear", action="store_true", help="不再打印电子印章(留空盖实物章)")
     return parser
 
 
@@ -269,6 +280,8 @@ def cmd_smtp(args) -> int:
             settings = smtp_settings(store)
             print(f"发信服务器:{settings.describe()}" if settings else
                   "没有配置发信服务器(可选):邮件草稿用邮件程序打开发送。")
+    return EXIT_OK
+
 
 def _passphrase() -> str | None:
     import os
@@ -373,6 +386,54 @@ def cmd_correct(args) -> int:
     return EXIT_OK
 
 
+def _qt_without_display() -> None:
+    """Printing needs Qt but no window: with no display, draw offscreen."""
+    import os
+
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def cmd_print(args) -> int:
+    _qt_without_display()
+    from .gui.app import make_application
+    from .gui.printing import check_forms, print_source, write_pdf
+
+    forms = check_forms(args.form)
+    make_application()
+    with _open_store(args) as store:
+        store.form.month(args.month)
+        # The stamp of the month's latest export is wired in once bundles are recorded.
+        source = print_source(store, args.month)
+        pages = write_pdf(source, args.form, args.pdf)
+        names = "、".join(store.form.statistics_form.attachment if f == 1
+                         else store.form.cases_form.attachment for f in forms)
+        state = "草稿(本月尚未导出)" if source.stamp is None else "已导出"
+        print(f"已写出 {args.pdf}:{names},共 {pages} 页,{state}。")
+    return EXIT_OK
+
+
+def cmd_seal(args) -> int:
+    _qt_without_display()
+    from .gui.app import make_application
+    from .gui.seal import clear_seal, set_seal
+
+    make_application()
+    with _open_store(args) as store:
+        if args.clear:
+            clear_seal(store)
+            print("已取消电子印章;打印件的“填报单位(盖章)”处留空,可盖实物印章。")
+            return EXIT_OK
+        try:
+            data = args.image.read_bytes()
+        except OSError as e:
+            raise UserError(f"无法读取文件 {args.image}:{e.strerror}") from None
+        image = set_seal(store, data)
+        print(f"已保存电子印章({image.width()}×{image.height()} 像素),打印时盖在单位名称上。")
+    return EXIT_OK
+
+
 def cmd_gui(args) -> int:
     from .gui.app import run_gui
 
@@ -382,7 +443,8 @@ def cmd_gui(args) -> int:
 COMMANDS = {"init": cmd_init, "load": cmd_load, "dump": cmd_dump, "check": cmd_check,
             "recipients": cmd_recipients, "mail": cmd_mail, "smtp": cmd_smtp,
             "export": cmd_export, "verify": cmd_verify, "key": cmd_key, "trust": cmd_trust,
-            "correct": cmd_correct, "gui": cmd_gui, None: cmd_gui}
+            "correct": cmd_correct, "print": cmd_print, "seal": cmd_seal,
+            "gui": cmd_gui, None: cmd_gui}
 
 
 def main(argv: list[str] | None = None) -> int:
