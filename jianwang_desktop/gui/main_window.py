@@ -439,4 +439,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.case_editor.flush()  # a field still being typed in is stored too
+        self._check_timer.stop()
+        self._check_generation += 1  # a check still running reports to nobody
         super().closeEvent(event)

@@ -168,17 +168,31 @@ class StatisticsView(QTableView):
         super().keyPressEvent(event)
 
     def closeEditor(self, editor, hint) -> None:
-        super().closeEditor(editor, hint)
-        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
+        Hint = QAbstractItemDelegate.EndEditHint
+        # Like a spreadsheet: after Enter/Tab the next cell is selected, not opened.
+        super().closeEditor(editor, Hint.NoHint if hint in (Hint.EditNextItem,
+                                                            Hint.EditPreviousItem) else hint)
+        if hint == Hint.SubmitModelCache:
             self.move_down()
+        elif hint == Hint.EditNextItem:
+            self.move_across(1)
+        elif hint == Hint.EditPreviousItem:
+            self.move_across(-1)
 
     def move_down(self) -> None:
         current = self.currentIndex()
+        if current.isValid() and current.row() < self.model().total_row - 1:
+            self.setCurrentIndex(self.model().index(current.row() + 1, current.column()))
+
+    def move_across(self, step: int) -> None:
+        """Tab / Shift+Tab: the next cell in reading order, over the editable rows."""
+        current = self.currentIndex()
         if not current.isValid():
             return
-        last_row = self.model().total_row - 1
-        if current.row() < last_row:
-            self.setCurrentIndex(self.model().index(current.row() + 1, current.column()))
+        columns = self.model().columnCount()
+        position = current.row() * columns + current.column() + step
+        if 0 <= position < self.model().total_row * columns:
+            self.setCurrentIndex(self.model().index(position // columns, position % columns))
 
     # ------------------------------------------------------------ clipboard
 
