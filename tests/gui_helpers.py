@@ -59,3 +59,31 @@ def type_into_cell(qtbot, window: MainWindow, row: int, column: int, text: str,
 
 def cell_text(window: MainWindow, row: int, column: int) -> str:
     return window.statistics_model.index(row, column).data()
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """Type as a user does: ASCII as key presses, Chinese as an input method commits it
+    (QTest cannot press keys for characters outside ASCII)."""
+    from PySide6.QtGui import QInputMethodEvent
+
+    run = ""
+    for ch in text + "\0":
+        if ch.isascii() and ch != "\0":
+            if run and not run[-1].isascii():
+                _commit(widget, run, QInputMethodEvent)
+                run = ""
+            run += ch
+            continue
+        if run and run[-1].isascii():
+            qtbot.keyClicks(widget, run)
+            run = ""
+        if ch != "\0":
+            run += ch
+    if run:
+        _commit(widget, run, QInputMethodEvent)
+
+
+def _commit(widget, text: str, event_class) -> None:
+    event = event_class("", [])
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)

@@ -26,8 +26,8 @@ def acquire_db_lock(db_path: Path) -> QLockFile:
     lock.setStaleLockTime(0)
     if lock.tryLock(0):
         return lock
-    ok, pid, host, _app = lock.getLockInfo()
-    holder = f"(进程 {pid},计算机 {host})" if ok else ""
+    info = lock.getLockInfo()  # PySide6: (pid, hostname, appname); pid 0 when unreadable
+    holder = f"(进程 {info[0]},计算机 {info[1]})" if isinstance(info, tuple) and info[0] else ""
     raise UserError(
         f"数据库 {db_path} 已在另一个剑网填报窗口中打开{holder}。同一个数据库只能在一个窗口中填写,"
         "以免互相覆盖。",
