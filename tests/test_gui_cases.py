@@ -156,6 +156,25 @@ def test_cases_are_there_after_a_restart(qtbot, db_path, store, open_main):
         assert window2.case_editor.fields["result"].toPlainText() == "罚款 1 万元"
 
 
+def test_a_big_month_is_read_off_the_ui_thread(qtbot, store, open_main, monkeypatch):
+    from jianwang_desktop.gui.main_window import MainWindow
+
+    for i in range(1, 4):
+        store.add_case("2015-08", sample_case(store.form, i))
+    store.add_case("2015-09", sample_case(store.form, 1).copy(number="201509-001"))
+    monkeypatch.setattr(MainWindow, "background_threshold", 2)
+    window = open_main()
+    assert window.loading and not window.work_pane.isEnabled()
+    assert "检查中" in window.month_model.index(1).data()
+    qtbot.waitUntil(lambda: not window.loading and not window.checking, timeout=10000)
+    assert window.work_pane.isEnabled() and window.period == "2015-08"
+    assert window.case_model.rowCount() == 3
+    qtbot.waitUntil(lambda: "检查中" not in window.month_model.index(1).data(), timeout=10000)
+    assert "【填写中】" in window.month_model.index(1).data()  # 附件1 still blank
+    window.month_list.setCurrentIndex(window.month_model.index(2))  # a small month: at once
+    assert window.period == "2015-09" and window.case_model.rowCount() == 1
+
+
 def test_a_big_month_is_checked_off_the_ui_thread(qtbot, store, open_main):
     for i in range(1, 4):
         store.add_case("2015-08", sample_case(store.form, i).copy(name="" if i == 2 else f"案{i}"))

@@ -21,8 +21,7 @@ WARNING_BRUSH = QBrush(QColor("#fbe9b7"))
 # The register shows these columns; the long texts are shown by their first line.
 COLUMNS = ("number", "name", "handling_unit", "source", "category", "summary", "result",
            "remarks")
-SEARCHED = ("number", "name", "handling_unit", "source", "category", "summary", "result",
-            "remarks")
+SEARCHED = COLUMNS  # a search looks in every column shown, in full
 
 
 def first_line(text: str, limit: int = 60) -> str:
@@ -36,6 +35,7 @@ class CaseTableModel(QAbstractTableModel):
         self.form = form
         self._cases: list[CaseRecord] = []
         self._row_of: dict[int, int] = {}
+        self._haystacks: dict[int, str] = {}  # case id -> its searchable text, casefolded
         self._problems: dict[int, list] = {}  # case id -> findings
 
     # ------------------------------------------------------------ shape
@@ -83,6 +83,14 @@ class CaseTableModel(QAbstractTableModel):
     def case_at(self, row: int) -> CaseRecord:
         return self._cases[row]
 
+    def haystack(self, row: int) -> str:
+        case = self._cases[row]
+        text = self._haystacks.get(case.id)
+        if text is None:
+            text = "\n".join(getattr(case, key) for key in SEARCHED).casefold()
+            self._haystacks[case.id] = text
+        return text
+
     def row_of(self, case_id: int) -> int | None:
         return self._row_of.get(case_id)
 
@@ -93,6 +101,7 @@ class CaseTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._cases = list(cases)
         self._problems = {}
+        self._haystacks = {}
         self._reindex()
         self.endResetModel()
 
@@ -107,6 +116,7 @@ class CaseTableModel(QAbstractTableModel):
     def replace(self, case: CaseRecord) -> None:
         row = self._row_of[case.id]
         self._cases[row] = case
+        self._haystacks.pop(case.id, None)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def remove(self, case_id: int) -> None:
@@ -156,8 +166,7 @@ class CaseFilterModel(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         if not self._needle:
             return True
-        case = self.sourceModel().case_at(source_row)
-        return any(self._needle in getattr(case, key).casefold() for key in SEARCHED)
+        return self._needle in self.sourceModel().haystack(source_row)
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if column >= 0:

@@ -73,8 +73,9 @@ class FindingsModel(QAbstractTableModel):
         return errors, len(self._findings) - errors
 
 
+CHECKING = "检查中"  # shown while a big month is checked on a worker thread
 STATE_COLOURS = {NOT_STARTED: "#6b6b6b", IN_PROGRESS: "#1f5fa8", HAS_ERRORS: "#b3261e",
-                 VALIDATED: "#1e7b34", EXPORTED: "#5b3c99"}
+                 VALIDATED: "#1e7b34", EXPORTED: "#5b3c99", CHECKING: "#6b6b6b"}
 PeriodRole = Qt.ItemDataRole.UserRole + 2
 
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QLineEdit
 
 from .. import APP_DISPLAY_NAME
 from ..core.errors import UserError
-from ..core.month_state import days_left_text, month_status
+from ..core.month_state import MonthStatus, days_left_text, month_status
 from ..core.records import CaseRecord, MonthData, grid_from_cases
 from ..core.reconcile import grid_is_empty, reconcile
 from ..core.store import Store
@@ -21,7 +21,7 @@ from ..core.validation import Finding, validate_month
 from .background import run_in_background
 from .case_editor import CaseEditor
 from .case_model import CaseFilterModel, CaseTableModel
-from .findings_model import FindingRole, FindingsModel, MonthListModel, ReconcileModel
+from .findings_model import CHECKING, FindingRole, FindingsModel, MonthListModel, ReconcileModel
 from .statistics_model import StatisticsModel
 from .statistics_view import StatisticsView
 from .uiload import child, load_ui
@@ -30,6 +30,17 @@ from .uiload import child, load_ui
 def check_month(form, month: MonthData):
     """Validation and reconciliation of a snapshot: pure, so it may run off the UI thread."""
     return validate_month(form, month), reconcile(form, month.statistics, month.cases)
+
+
+def read_month(path, period: str) -> MonthData:
+    """Load a month on a worker thread, through a connection of its own."""
+    with Store(path) as store:
+        return store.load_month(period)
+
+
+def read_statuses(path, periods) -> list[MonthStatus]:
+    with Store(path) as store:
+        return [month_status(store, p) for p in periods]
 
 
 class MainWindow(QMainWindow):
@@ -45,7 +56,9 @@ class MainWindow(QMainWindow):
         self.period: str = ""
         self._case_order: list[int] = []  # case ids in the order of the printed form
         self._check_generation = 0
-        self.checking = False
+        self._load_generation = 0
+        self.checking = False  # a check runs on a worker thread
+        self.loading = False  # a month is being read on a worker thread
 
         self.panel = load_ui("main_panel", self, custom=(StatisticsView,))
         self.setCentralWidget(self.panel)
@@ -128,6 +141,7 @@ class MainWindow(QMainWindow):
     def _find_widgets(self) -> None:
         p = self.panel
         self.month_list: QListView = child(p, QListView, "monthList")
+        self.work_pane: QWidget = child(p, QWidget, "workPane")
         self.settings_button: QPushButton = child(p, QPushButton, "settingsButton")
         self.unit_label: QLabel = child(p, QLabel, "unitLabel")
         self.due_label: QLabel = child(p, QLabel, "dueLabel")
@@ -185,9 +199,21 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ months
 
+    def is_big(self, period: str) -> bool:
+        return self.store.case_count(period) > self.background_threshold
+
     def refresh_month_states(self) -> None:
-        self.month_model.set_statuses([month_status(self.store, p) for p in self.form.periods],
-                                      self.today)
+        periods = self.form.periods
+        if not any(self.is_big(p) for p in periods):
+            self.month_model.set_statuses([month_status(self.store, p) for p in periods],
+                                          self.today)
+            return
+        # Months of many thousand cases take seconds to check: show them as 检查中 meanwhile.
+        self.month_model.set_statuses(
+            [MonthStatus(self.form.month(p), CHECKING) if self.is_big(p)
+             else month_status(self.store, p) for p in periods], self.today)
+        run_in_background(lambda: read_statuses(self.store.path, periods),
+                          lambda statuses: [self.month_model.update_status(s) for s in statuses])
 
     def select_month(self, period: str) -> None:
         index = self.month_model.index(self.month_model.row_of(period))
@@ -197,12 +223,36 @@ class MainWindow(QMainWindow):
             self.show_month(period)
 
     def show_month(self, period: str) -> None:
-        if period == self.period:
+        if period == self.period and not self.loading:
             return
         self.case_editor.flush()
         self.undo_stack.clear()
         self.show_message("")
-        month = self.store.load_month(period)
+        self._load_generation += 1
+        if not self.is_big(period):
+            self._show_loaded(self.store.load_month(period))
+            return
+        generation = self._load_generation
+        self.loading = True
+        self.work_pane.setEnabled(False)  # nothing to edit until the month is there
+        self.statusBar().showMessage(self.tr("正在读取{month}的 {n} 条案件……").format(
+            month=self.form.month(period).label, n=self.store.case_count(period)))
+
+        def loaded(month: MonthData) -> None:
+            if generation == self._load_generation:
+                self.loading = False
+                self.work_pane.setEnabled(True)
+                self._show_loaded(month)
+
+        def failed(text: str) -> None:
+            self.loading = False
+            self.work_pane.setEnabled(True)
+            self.show_message(self.tr("读取数据时出错:") + text)
+
+        run_in_background(lambda: read_month(self.store.path, period), loaded, failed)
+
+    def _show_loaded(self, month: MonthData) -> None:
+        period = month.period
         self.period = period
         self.statistics_model.set_grid(month.statistics, period)
         self.case_model.set_cases(month.cases)
@@ -440,5 +490,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.case_editor.flush()  # a field still being typed in is stored too
         self._check_timer.stop()
-        self._check_generation += 1  # a check still running reports to nobody
+        self._check_generation += 1  # a check or load still running reports to nobody
+        self._load_generation += 1
         super().closeEvent(event)
