@@ -20,7 +20,10 @@ def test_setup_dialog_fills_what_init_fills(qtbot, db_path):
         assert store.profile() is None
         dialog = SetupDialog(store)
         qtbot.addWidget(dialog)
+        dialog.show()
         fields = dialog.fields
+        assert fields.isVisible() and fields.window() is dialog  # inside the dialog itself
+        assert dialog.windowTitle() == "首次使用:设置填报单位"
         dialog.accept()  # nothing chosen yet: refused, every problem shown
         assert store.profile() is None
         assert "请选择市(州)" in fields.problem_label.text()

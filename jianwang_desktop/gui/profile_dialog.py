@@ -93,9 +93,7 @@ class _ProfileDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.ui = load_ui(self.ui_name, self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.ui)
+        QVBoxLayout(self).addWidget(self.ui)
         self.setWindowTitle(self.ui.windowTitle())
         self.fields = ProfileFields(store.profile(), self)
         child(self.ui, QWidget, "fieldsHost").layout().addWidget(self.fields)
