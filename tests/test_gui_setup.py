@@ -102,3 +102,15 @@ def test_the_program_refuses_a_database_open_in_another_window(db_path):
         lock.unlock()
     assert r.returncode == 2
     assert "已在另一个剑网填报窗口中打开" in r.stderr.decode("utf-8")
+
+
+def test_first_start_asks_for_the_profile_and_stops_when_cancelled(db_path, monkeypatch, qapp):
+    from jianwang_desktop.gui import app
+    from jianwang_desktop.gui.main_window import MainWindow
+
+    shown = []
+    monkeypatch.setattr(SetupDialog, "exec", lambda self: shown.append(self) or 0)
+    monkeypatch.setattr(MainWindow, "show", lambda self: pytest.fail("no window without a profile"))
+    assert app.run_gui(db_path) == 0
+    assert len(shown) == 1
+    acquire_db_lock(db_path).unlock()  # the lock was released on the way out

@@ -179,3 +179,31 @@ def test_everything_is_there_after_a_restart(qtbot, db_path, store, open_main):
         assert cell_text(window2, 3, 2) == "1.5" and cell_text(window2, 3, 3) == "2"
         assert cell_text(window2, TOTAL, 0) == "9"
         window2.close()
+
+
+class LockingStore:
+    """The store as the export feature extends it: a month can be locked after export."""
+
+    def __init__(self, inner, locked: str):
+        self.inner, self.locked = inner, locked
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def is_locked(self, period: str) -> bool:
+        return period == self.locked
+
+
+def test_a_locked_month_is_shown_but_not_edited(qtbot, store, open_main):
+    store.set_cell("2015-08", "文学", "filed", 4)
+    window = open_main(LockingStore(store, "2015-08"))
+    assert "【已导出】" in window.month_model.index(1).data()
+    assert "锁定" in window.message_label.text()
+    model = window.statistics_model
+    assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
+    paste(qtbot, window, "9\r\n")
+    assert store.load_grid("2015-08")["文学"]["filed"] == 4
+    assert not window.add_case_button.isEnabled() and not window.fill_zero_button.isEnabled()
+    window.month_list.setCurrentIndex(window.month_model.index(2))
+    assert model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
+    assert window.add_case_button.isEnabled()

@@ -74,6 +74,11 @@ class CaseEditor(QWidget):
             self.measure_edits[measure.key] = edit
             self.fields[measure.key] = edit
         self.problem_label: QLabel = child(self.ui, QLabel, "problemLabel")
+        # Tab goes through the fields as they appear, the generated number fields included.
+        order = [self.fields[k] for k in (*LINE_FIELDS, "source", "category")]
+        order += list(self.measure_edits.values()) + [self.fields[k] for k in TEXT_FIELDS]
+        for first, second in zip(order, order[1:]):
+            QWidget.setTabOrder(first, second)
         self.set_case(None)
 
     # ------------------------------------------------------------ showing

@@ -100,6 +100,16 @@ class MainWindow(QMainWindow):
         self._search_timer.timeout.connect(
             lambda: self.case_proxy.set_search(self.search_edit.text()))
         self.search_edit.textChanged.connect(lambda _: self._search_timer.start())
+        self.add_case_action = QAction(self.tr("新增案件"), self)
+        self.add_case_action.setShortcut(QKeySequence.StandardKey.New)
+        self.add_case_action.triggered.connect(self.add_case)
+        self.addAction(self.add_case_action)
+        self.add_case_button.setToolTip(self.tr("新增一条案件(Ctrl+N)"))
+        self.delete_case_action = QAction(self.tr("删除案件"), self.cases_view)
+        self.delete_case_action.setShortcut(QKeySequence.StandardKey.Delete)
+        self.delete_case_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.delete_case_action.triggered.connect(self.delete_case)
+        self.cases_view.addAction(self.delete_case_action)
         self.add_case_button.clicked.connect(self.add_case)
         self.duplicate_case_button.clicked.connect(self.duplicate_case)
         self.delete_case_button.clicked.connect(self.delete_case)
@@ -199,6 +209,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ months
 
+    def is_locked(self, period: str) -> bool:
+        """A month the store has locked after its export (when the store knows locking)."""
+        probe = getattr(self.store, "is_locked", None)
+        return bool(probe(period)) if callable(probe) else False
+
     def is_big(self, period: str) -> bool:
         return self.store.case_count(period) > self.background_threshold
 
@@ -254,7 +269,15 @@ class MainWindow(QMainWindow):
     def _show_loaded(self, month: MonthData) -> None:
         period = month.period
         self.period = period
+        locked = self.is_locked(period)
+        self.statistics_model.read_only = locked
         self.statistics_model.set_grid(month.statistics, period)
+        for widget in (self.fill_zero_button, self.add_case_button, self.duplicate_case_button,
+                       self.delete_case_button, self.editor_host):
+            widget.setEnabled(not locked)
+        if locked:
+            self.show_message(self.tr("{month}的报表已导出并锁定,只能查看。").format(
+                month=self.form.month(period).label))
         self.case_model.set_cases(month.cases)
         self._case_order = [c.id for c in month.cases]
         self.case_editor.set_case(None)
@@ -453,6 +476,9 @@ class MainWindow(QMainWindow):
         self.schedule_check()
 
     def add_case(self) -> None:
+        if not (self.work_pane.isEnabled() and self.add_case_button.isEnabled()):
+            return  # a month still being read, or locked
+        self.tabs.setCurrentWidget(self.cases_page)
         profile = self.store.profile()
         self._add(CaseRecord(handling_unit=profile.unit if profile else ""))
 
@@ -465,6 +491,8 @@ class MainWindow(QMainWindow):
         self._add(case.copy(number="", id=None))
 
     def delete_case(self) -> None:
+        if not self.delete_case_button.isEnabled():
+            return
         self.case_editor.flush()
         case = self.current_case()
         if case is None:

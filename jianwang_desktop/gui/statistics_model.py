@@ -65,6 +65,7 @@ class StatisticsModel(QAbstractTableModel):
         self.store = store
         self.period = period
         self.undo_stack = undo_stack
+        self.read_only = False  # a month locked by its export
         self._grid: Grid = grid if grid is not None else empty_grid(form)
         self._totals = totals_row(form, self._grid)
         self._marks: dict[tuple[str, str], list[Finding]] = {}
@@ -170,7 +171,7 @@ class StatisticsModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.store is not None and index.row() != self.total_row:
+        if self.store is not None and not self.read_only and index.row() != self.total_row:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
@@ -187,6 +188,9 @@ class StatisticsModel(QAbstractTableModel):
         key = self.key_at(index)
         if role != Qt.ItemDataRole.EditRole or key is None or self.store is None:
             return False
+        if self.read_only:
+            self.refused.emit(self.tr("本月报表已导出并锁定,不能修改。"))
+            return False
         try:
             parsed = self.parse(*key, value)
         except NumberError as e:
@@ -202,6 +206,9 @@ class StatisticsModel(QAbstractTableModel):
         """An accepted change of several cells: one undoable action, stored at once."""
         if not cells:
             return True
+        if self.read_only:
+            self.refused.emit(self.tr("本月报表已导出并锁定,不能修改。"))
+            return False
         if self.undo_stack is None:
             return self.apply_cells(cells, self.period)
         command = SetCellsCommand(self, cells, text)
