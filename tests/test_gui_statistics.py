@@ -207,3 +207,33 @@ def test_a_locked_month_is_shown_but_not_edited(qtbot, store, open_main):
     window.month_list.setCurrentIndex(window.month_model.index(2))
     assert model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
     assert window.add_case_button.isEnabled()
+
+
+def test_a_whole_month_with_the_keyboard_alone(qtbot, store, open_main):
+    """Tab from cell to cell through all 42 cells, typing each value: the month validates."""
+    window = open_main()
+    view = window.statistics_view
+    grid = full_grid(store.form)
+    go_to_cell(qtbot, window, 0, 0)
+    for category in store.form.categories:
+        for key in store.form.measure_keys:
+            text = str(grid[category][key])
+            qtbot.keyClicks(view, text[0])
+            editor = view.indexWidget(view.currentIndex())
+            qtbot.keyClicks(editor, text[1:])
+            qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    assert store.load_grid("2015-08") == grid
+    qtbot.waitUntil(lambda: window.findings_model.counts() == (0, 0))
+    assert window.month_model.status(1).state == "已校验"
+
+
+def test_the_header_groups_columns_as_on_paper(store, open_main):
+    window = open_main()
+    header = window.statistics_view.horizontalHeader()
+    keys = store.form.measure_keys
+    assert header.group_span(keys.index("fine")) == (keys.index("closed"), keys.index("fine"))
+    assert header.group_span(keys.index("transferred")) == (3, 4)
+    assert header.group_span(0) == (0, 0)
+    assert header.height() >= 3 * header.fontMetrics().height()  # group row + two-line heading
+    corner = window.statistics_view.corner_label
+    assert corner.text() == "案件类别" and corner.width() == window.statistics_view.verticalHeader().width()
