@@ -19,7 +19,7 @@ FindingRole = Qt.ItemDataRole.UserRole + 1
 
 
 class FindingsModel(QAbstractTableModel):
-    COLUMNS = ("级别", "位置", "说明")
+    COLUMNS = 3
 
     def __init__(self, form: FormDefinition, parent=None):
         super().__init__(parent)
@@ -31,11 +31,11 @@ class FindingsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._findings)
 
     def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
+        return 0 if parent.isValid() else self.COLUMNS
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.COLUMNS[section])
+            return (self.tr("级别"), self.tr("位置"), self.tr("说明"))[section]
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -136,7 +136,7 @@ class MonthListModel(QAbstractListModel):
 class ReconcileModel(QAbstractTableModel):
     """附件1 against the sums of 附件2, one row per differing cell."""
 
-    COLUMNS = ("案件类别", "项目", "附件1 填写", "附件2 案件合计")
+    COLUMNS = 4
 
     def __init__(self, form: FormDefinition, parent=None):
         super().__init__(parent)
@@ -147,11 +147,12 @@ class ReconcileModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
+        return 0 if parent.isValid() else self.COLUMNS
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.COLUMNS[section])
+            return (self.tr("案件类别"), self.tr("项目"), self.tr("附件1 填写"),
+                    self.tr("附件2 案件合计"))[section]
         return None
 
     def set_differences(self, rows: list[Difference]) -> None:
