@@ -1,21 +1,20 @@
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QTableView
+from PySide6.QtWidgets import QListView, QTableView
 
-from jianwang_desktop.gui.main_window import MainWindow
+from gui_helpers import open_main  # noqa: F401
 from sample_data import full_grid
 
 from conftest import run_cli
 
 
-def test_main_window_shows_the_current_month(qtbot, store):
+def test_main_window_shows_the_current_month(store, open_main):
     grid = full_grid(store.form)
     store.set_cells("2015-09", {(c, k): v for c, row in grid.items() for k, v in row.items()})
-    window = MainWindow(store, today=date(2015, 9, 12))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.month_combo.currentData() == "2015-09"
+    window = open_main(today=date(2015, 9, 12))
+    assert window.period == "2015-09"
+    months = window.findChild(QListView, "monthList")
+    assert months.currentIndex().row() == 2
     model = window.findChild(QTableView, "statisticsView").model()
     assert model.rowCount() == 7 and model.columnCount() == 7
     total_filed = sum(row["filed"] for row in grid.values())
@@ -24,18 +23,31 @@ def test_main_window_shows_the_current_month(qtbot, store):
     assert "绵阳市" in window.region_label.text()
 
 
-def test_switching_month(qtbot, store):
+def test_switching_month(store, open_main):
     store.set_cell("2015-07", "音乐", "fine", "2.50")
-    window = MainWindow(store, today=date(2015, 9, 1))
-    qtbot.addWidget(window)
-    combo = window.findChild(QComboBox, "monthCombo")
-    combo.setCurrentIndex(0)
+    window = open_main(today=date(2015, 9, 1))
+    window.month_list.setCurrentIndex(window.month_model.index(0))
+    assert window.period == "2015-07"
     model = window.statistics_model
     assert model.index(1, 2).data() == "2.50"
     assert "已逾期" in window.due_label.text()
+
+
+def test_the_month_list_shows_state_due_date_and_days(store, open_main):
+    store.set_cells("2015-07", {("音乐", "fine"): "2.50", ("音乐", "closed"): 0})  # a rule broken
+    grid = full_grid(store.form)
+    store.set_cells("2015-08", {(c, k): v for c, row in grid.items() for k, v in row.items()})
+    store.set_cell("2015-09", "音乐", "filed", 1)
+    window = open_main(today=date(2015, 9, 1))
+    texts = [window.month_model.index(r).data() for r in range(5)]
+    assert "2015年7月" in texts[0] and "【有错误】" in texts[0] and "已逾期 33 天" in texts[0]
+    assert "【已校验】" in texts[1] and "截止 8月30日" in texts[1]
+    assert "【填写中】" in texts[2] and "还有 29 天" in texts[2]
+    assert "【未填写】" in texts[3] and "截止 10月30日" in texts[3]
 
 
 def test_the_program_starts_paints_and_exits(tmp_path):
     r = run_cli("--exit-after-start", db=tmp_path / "fresh.db")
     assert r.returncode == 0, r.stderr.decode("utf-8")
     assert (tmp_path / "fresh.db").exists()
+    assert not (tmp_path / "fresh.db.lock").exists()  # released on exit

@@ -346,6 +346,13 @@ class Store:
                 highest = max(highest, int(tail))
         return f"{prefix}{highest + 1:03d}"
 
+    def case_count(self, period: str) -> int:
+        """How many cases the month has, without loading them (to decide how to load)."""
+        return self.db.execute(
+            "SELECT count(*) FROM cases WHERE campaign = ? AND period = ?",
+            [self.form.campaign, period],
+        ).fetchone()[0]
+
     # ------------------------------------------------------------ exports and lock
 
     def exports(self, period: str) -> list[ExportRecord]:

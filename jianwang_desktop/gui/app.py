@@ -59,24 +59,42 @@ def install_translations(app: QApplication) -> None:
 
 def run_gui(db_path: Path | None, exit_after_start: bool = False) -> int:
     from ..core.store import Store, default_db_path
+    from .db_lock import acquire_db_lock
     from .main_window import MainWindow
 
     app = make_application()
+    path = Path(db_path or default_db_path())
     try:
-        store = Store(db_path or default_db_path())
+        lock = acquire_db_lock(path)
     except UserError as e:
+        return _refuse(e, exit_after_start)
+    try:
+        store = Store(path)
+    except UserError as e:
+        lock.unlock()
+        return _refuse(e, exit_after_start)
+    try:
+        if store.profile() is None and not exit_after_start:
+            from .profile_dialog import SetupDialog
+
+            if not SetupDialog(store).exec():
+                return 0  # nothing set up, nothing to show; the next start asks again
+        window = MainWindow(store)
+        window.show()
         if exit_after_start:
-            print(f"错误:{e}", file=sys.stderr)
-        else:
-            QMessageBox.critical(None, APP_DISPLAY_NAME, str(e))
-        return 2
-    window = MainWindow(store)
-    window.show()
+            QTimer.singleShot(0, lambda: (window.repaint(), app.quit()))
+        return app.exec()
+    finally:
+        store.close()
+        lock.unlock()
+
+
+def _refuse(error: UserError, exit_after_start: bool) -> int:
     if exit_after_start:
-        QTimer.singleShot(0, lambda: (window.repaint(), app.quit()))
-    code = app.exec()
-    store.close()
-    return code
+        print(f"错误:{error}", file=sys.stderr)
+    else:
+        QMessageBox.critical(None, APP_DISPLAY_NAME, str(error))
+    return 2
 
 
 def main() -> int:

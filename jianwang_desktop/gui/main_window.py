@@ -1,85 +1,527 @@
-"""The main window: the office, the month, and its 附件1."""
+"""The main window: the month navigator, and for the chosen month 附件1, 附件2 and the findings."""
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QHeaderView, QLabel, QMainWindow, QTableView
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QLineEdit, QListView,
+                               QMainWindow, QMessageBox, QPushButton, QTableView, QTabWidget,
+                               QWidget)
 
 from .. import APP_DISPLAY_NAME
+from ..core.errors import UserError
+from ..core.month_state import MonthStatus, days_left_text, month_status
+from ..core.records import CaseRecord, MonthData, grid_from_cases
+from ..core.reconcile import grid_is_empty, reconcile
 from ..core.store import Store
+from ..core.validation import Finding, validate_month
+from .background import run_in_background
+from .case_editor import CaseEditor
+from .case_model import CaseFilterModel, CaseTableModel
+from .findings_model import CHECKING, FindingRole, FindingsModel, MonthListModel, ReconcileModel
 from .statistics_model import StatisticsModel
-from .uiload import load_ui
+from .statistics_view import StatisticsView
+from .uiload import child, load_ui
+
+
+def check_month(form, month: MonthData):
+    """Validation and reconciliation of a snapshot: pure, so it may run off the UI thread."""
+    return validate_month(form, month), reconcile(form, month.statistics, month.cases)
+
+
+def read_month(path, period: str) -> MonthData:
+    """Load a month on a worker thread, through a connection of its own."""
+    with Store(path) as store:
+        return store.load_month(period)
+
+
+def read_statuses(path, periods) -> list[MonthStatus]:
+    with Store(path) as store:
+        return [month_status(store, p) for p in periods]
 
 
 class MainWindow(QMainWindow):
+    findings_updated = Signal()
+    # Months with more cases than this are checked on a worker thread.
+    background_threshold = 5000
+
     def __init__(self, store: Store, today: date | None = None):
         super().__init__()
         self.store = store
         self.form = store.form
         self.today = today or date.today()
-        self.panel = load_ui("main_panel", self)
+        self.period: str = ""
+        self._case_order: list[int] = []  # case ids in the order of the printed form
+        self._check_generation = 0
+        self._load_generation = 0
+        self.checking = False  # a check runs on a worker thread
+        self.loading = False  # a month is being read on a worker thread
+
+        self.panel = load_ui("main_panel", self, custom=(StatisticsView,))
         self.setCentralWidget(self.panel)
         self.setWindowTitle(self.tr("剑网填报") + f" · {self.form.campaign}")
-        self.resize(1100, 640)
+        self.resize(1200, 720)
+        self._find_widgets()
 
-        self.month_combo: QComboBox = self.panel.findChild(QComboBox, "monthCombo")
-        self.unit_label: QLabel = self.panel.findChild(QLabel, "unitLabel")
-        self.title_label: QLabel = self.panel.findChild(QLabel, "titleLabel")
-        self.region_label: QLabel = self.panel.findChild(QLabel, "regionLabel")
-        self.due_label: QLabel = self.panel.findChild(QLabel, "dueLabel")
-        self.statistics_view: QTableView = self.panel.findChild(QTableView, "statisticsView")
-
-        self.statistics_model = StatisticsModel(self.form, parent=self)
+        self.undo_stack = QUndoStack(self)
+        self.statistics_model = StatisticsModel(self.form, parent=self, store=store,
+                                                undo_stack=self.undo_stack)
         self.statistics_view.setModel(self.statistics_model)
-        header = self.statistics_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setMinimumHeight(48)
-        self.statistics_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.statistics_view.use_form(self.form)
+        self.statistics_model.refused.connect(self.show_message)
+        self.statistics_model.edited.connect(self.schedule_check)
+        self.statistics_view.message.connect(self.show_message)
+        self._setup_actions()
 
-        title_font = self.title_label.font()
-        title_font.setPointSize(title_font.pointSize() + 5)
-        title_font.setBold(True)
-        self.title_label.setFont(title_font)
-        self.title_label.setText(self.form.statistics_form.title)
+        self._setup_cases()
+        self._setup_findings()
+        self._check_timer = QTimer(self, singleShot=True, interval=150)
+        self._check_timer.timeout.connect(self.check_now)
 
-        for month in self.form.months:
-            self.month_combo.addItem(month.label, month.period)
-        current = self.form.current_month(self.today)
-        self.month_combo.setCurrentIndex(self.form.periods.index(current.period))
-        self.month_combo.currentIndexChanged.connect(self.show_month)
+        self.month_model = MonthListModel(self)
+        self.month_list.setModel(self.month_model)
+        self.month_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.refresh_month_states()
+        self.month_list.selectionModel().currentChanged.connect(
+            lambda current, _previous: self.show_month(self.month_model.status(current.row()).period))
+        self.settings_button.clicked.connect(self.open_settings)
+
+        self._style_titles()
         self.show_profile()
-        self.show_month()
+        current = self.form.current_month(self.today)
+        self.select_month(current.period)
 
-    @property
-    def period(self) -> str:
-        return self.month_combo.currentData()
+    # ------------------------------------------------------------ construction
+
+    def _find_widgets(self) -> None:
+        p = self.panel
+        self.month_list: QListView = child(p, QListView, "monthList")
+        self.work_pane: QWidget = child(p, QWidget, "workPane")
+        self.settings_button: QPushButton = child(p, QPushButton, "settingsButton")
+        self.unit_label: QLabel = child(p, QLabel, "unitLabel")
+        self.due_label: QLabel = child(p, QLabel, "dueLabel")
+        self.message_label: QLabel = child(p, QLabel, "messageLabel")
+        self.tabs: QTabWidget = child(p, QTabWidget, "formTabs")
+        self.statistics_page: QWidget = child(p, QWidget, "statisticsPage")
+        self.cases_page: QWidget = child(p, QWidget, "casesPage")
+        self.findings_page: QWidget = child(p, QWidget, "findingsPage")
+        self.title_label: QLabel = child(p, QLabel, "titleLabel")
+        self.region_label: QLabel = child(p, QLabel, "regionLabel")
+        self.footer_label: QLabel = child(p, QLabel, "footerLabel")
+        self.notes_label: QLabel = child(p, QLabel, "notesLabel")
+        self.statistics_view: StatisticsView = child(p, StatisticsView, "statisticsView")
+        self.fill_zero_button: QPushButton = child(p, QPushButton, "fillZeroButton")
+        self.undo_button: QPushButton = child(p, QPushButton, "undoButton")
+        self.redo_button: QPushButton = child(p, QPushButton, "redoButton")
+        self.cases_title_label: QLabel = child(p, QLabel, "casesTitleLabel")
+        self.search_edit: QLineEdit = child(p, QLineEdit, "searchEdit")
+        self.add_case_button: QPushButton = child(p, QPushButton, "addCaseButton")
+        self.duplicate_case_button: QPushButton = child(p, QPushButton, "duplicateCaseButton")
+        self.delete_case_button: QPushButton = child(p, QPushButton, "deleteCaseButton")
+        self.cases_view: QTableView = child(p, QTableView, "casesView")
+        self.editor_host: QWidget = child(p, QWidget, "editorHost")
+        self.cases_count_label: QLabel = child(p, QLabel, "casesCountLabel")
+        self.findings_summary: QLabel = child(p, QLabel, "findingsSummary")
+        self.findings_view: QTableView = child(p, QTableView, "findingsView")
+        self.reconcile_label: QLabel = child(p, QLabel, "reconcileLabel")
+        self.reconcile_view: QTableView = child(p, QTableView, "reconcileView")
+        self.fill_from_cases_button: QPushButton = child(p, QPushButton, "fillFromCasesButton")
+        self.message_label.hide()
+
+    def _setup_cases(self) -> None:
+        self.case_model = CaseTableModel(self.form, self)
+        self.case_proxy = CaseFilterModel(self)
+        self.case_proxy.setSourceModel(self.case_model)
+        self.cases_view.setModel(self.case_proxy)
+        self.cases_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.cases_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.cases_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.cases_view.setSortingEnabled(True)
+        self.cases_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.cases_view.verticalHeader().setDefaultSectionSize(
+            self.cases_view.fontMetrics().height() + 8)
+        self.cases_view.horizontalHeader().setStretchLastSection(True)
+        self.cases_view.selectionModel().currentRowChanged.connect(self._case_selected)
+        self.case_editor = CaseEditor(self.form, self)
+        self.case_editor.setObjectName("caseEditor")
+        splitter = self.cases_view.parentWidget()
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        self.editor_host.layout().addWidget(self.case_editor)
+        self.case_editor.committed.connect(self.save_case)
+        self._search_timer = QTimer(self, singleShot=True, interval=200)
+        self._search_timer.timeout.connect(
+            lambda: self.case_proxy.set_search(self.search_edit.text()))
+        self.search_edit.textChanged.connect(lambda _: self._search_timer.start())
+        self.add_case_action = QAction(self.tr("新增案件"), self)
+        self.add_case_action.setShortcut(QKeySequence.StandardKey.New)
+        self.add_case_action.triggered.connect(self.add_case)
+        self.addAction(self.add_case_action)
+        self.add_case_button.setToolTip(self.tr("新增一条案件(Ctrl+N)"))
+        self.delete_case_action = QAction(self.tr("删除案件"), self.cases_view)
+        self.delete_case_action.setShortcut(QKeySequence.StandardKey.Delete)
+        self.delete_case_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.delete_case_action.triggered.connect(self.delete_case)
+        self.cases_view.addAction(self.delete_case_action)
+        self.add_case_button.clicked.connect(self.add_case)
+        self.duplicate_case_button.clicked.connect(self.duplicate_case)
+        self.delete_case_button.clicked.connect(self.delete_case)
+
+    def _setup_findings(self) -> None:
+        self.findings_model = FindingsModel(self.form, self)
+        self.findings_view.setModel(self.findings_model)
+        self.findings_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.findings_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.findings_view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.findings_view.activated.connect(self.jump_to_finding)
+        self.findings_view.clicked.connect(self.jump_to_finding)
+        self.reconcile_model = ReconcileModel(self.form, self)
+        self.reconcile_view.setModel(self.reconcile_model)
+        self.reconcile_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Stretch)
+        self.reconcile_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.fill_from_cases_button.clicked.connect(self.fill_from_cases)
+
+    def _setup_actions(self) -> None:
+        self.undo_action: QAction = self.undo_stack.createUndoAction(self, self.tr("撤销"))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action: QAction = self.undo_stack.createRedoAction(self, self.tr("重做"))
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.addActions([self.undo_action, self.redo_action])
+        self.undo_button.clicked.connect(self.undo_stack.undo)
+        self.redo_button.clicked.connect(self.undo_stack.redo)
+        self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
+        self.undo_button.setEnabled(False)
+        self.redo_button.setEnabled(False)
+        self.fill_zero_button.clicked.connect(self.statistics_model.fill_blanks_with_zero)
+
+    def _style_titles(self) -> None:
+        for label in (self.title_label, self.cases_title_label):
+            font = label.font()
+            font.setPointSize(font.pointSize() + 5)
+            font.setBold(True)
+            label.setFont(font)
+        self.title_label.setText(self.form.statistics_form.title)
+        self.cases_title_label.setText(self.form.cases_form.title)
+        self.notes_label.setText("\n".join(self.form.statistics_form.notes_text()))
+
+    # ------------------------------------------------------------ months
+
+    def is_locked(self, period: str) -> bool:
+        """A month the store has locked after its export."""
+        return self.store.is_locked(period)
+
+    def is_big(self, period: str) -> bool:
+        return self.store.case_count(period) > self.background_threshold
+
+    def refresh_month_states(self) -> None:
+        periods = self.form.periods
+        if not any(self.is_big(p) for p in periods):
+            self.month_model.set_statuses([month_status(self.store, p) for p in periods],
+                                          self.today)
+            return
+        # Months of many thousand cases take seconds to check: show them as 检查中 meanwhile.
+        self.month_model.set_statuses(
+            [MonthStatus(self.form.month(p), CHECKING) if self.is_big(p)
+             else month_status(self.store, p) for p in periods], self.today)
+        run_in_background(lambda: read_statuses(self.store.path, periods),
+                          lambda statuses: [self.month_model.update_status(s) for s in statuses])
+
+    def select_month(self, period: str) -> None:
+        index = self.month_model.index(self.month_model.row_of(period))
+        self.month_list.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if self.period != period:  # selecting the row already current emits nothing
+            self.show_month(period)
+
+    def show_month(self, period: str) -> None:
+        if period == self.period and not self.loading:
+            return
+        self.case_editor.flush()
+        self.undo_stack.clear()
+        self.show_message("")
+        self._load_generation += 1
+        if not self.is_big(period):
+            self._show_loaded(self.store.load_month(period))
+            return
+        generation = self._load_generation
+        self.loading = True
+        self.work_pane.setEnabled(False)  # nothing to edit until the month is there
+        self.statusBar().showMessage(self.tr("正在读取{month}的 {n} 条案件……").format(
+            month=self.form.month(period).label, n=self.store.case_count(period)))
+
+        def loaded(month: MonthData) -> None:
+            if generation == self._load_generation:
+                self.loading = False
+                self.work_pane.setEnabled(True)
+                self._show_loaded(month)
+
+        def failed(text: str) -> None:
+            self.loading = False
+            self.work_pane.setEnabled(True)
+            self.show_message(self.tr("读取数据时出错:") + text)
+
+        run_in_background(lambda: read_month(self.store.path, period), loaded, failed)
+
+    def _show_loaded(self, month: MonthData) -> None:
+        period = month.period
+        self.period = period
+        locked = self.is_locked(period)
+        self.statistics_model.read_only = locked
+        self.statistics_model.set_grid(month.statistics, period)
+        for widget in (self.fill_zero_button, self.add_case_button, self.duplicate_case_button,
+                       self.delete_case_button, self.editor_host):
+            widget.setEnabled(not locked)
+        if locked:
+            self.show_message(self.tr("{month}的报表已导出并锁定,只能查看。").format(
+                month=self.form.month(period).label))
+        self.case_model.set_cases(month.cases)
+        self._case_order = [c.id for c in month.cases]
+        self.case_editor.set_case(None)
+        self.case_editor.set_sources(self.store.case_sources())
+        definition = self.form.month(period)
+        self.due_label.setText(
+            self.tr("{month}报表截止日期:{due}({when})").format(
+                month=definition.label,
+                due=f"{definition.due.year}年{definition.due.month}月{definition.due.day}日",
+                when=days_left_text(definition.due, self.today)))
+        self.statusBar().showMessage(f"{APP_DISPLAY_NAME} · {self.store.path}")
+        self._update_case_count()
+        self.check_now()
 
     def show_profile(self) -> None:
         profile = self.store.profile()
         if profile is None:
-            self.unit_label.setText(self.tr("尚未设置填报单位信息(请运行 jianwang init)"))
+            self.unit_label.setText(self.tr("尚未设置填报单位信息,请点“设置”。"))
             self.region_label.setText(self.form.statistics_form.region_text(""))
+            self.footer_label.setText("")
             return
         self.unit_label.setText(
             self.tr("填报单位:{unit}  填报人:{filler}  联系电话:{phone}").format(
-                unit=profile.unit, filler=profile.filler, phone=profile.phone)
-        )
+                unit=profile.unit, filler=profile.filler, phone=profile.phone))
         self.region_label.setText(self.form.statistics_form.region_text(profile.region))
+        labels = self.form.statistics_form.footer
+        self.footer_label.setText("      ".join(
+            f"{label}{value}" for label, value in zip(labels, (profile.unit, profile.filler,
+                                                               profile.phone))))
 
-    def show_month(self) -> None:
-        self.statistics_model.set_grid(self.store.load_grid(self.period))
-        month = self.form.month(self.period)
-        days = (month.due - self.today).days
-        if days > 0:
-            when = self.tr("还有 {n} 天").format(n=days)
-        elif days == 0:
-            when = self.tr("今天截止")
+    def open_settings(self) -> None:
+        from .profile_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.store, self)
+        if dialog.exec():
+            self.show_profile()
+            self.case_editor.set_sources(self.store.case_sources())
+
+    def show_message(self, text: str) -> None:
+        """A refusal or problem the user must read; empty text hides the bar."""
+        self.message_label.setText(text)
+        self.message_label.setVisible(bool(text))
+        if text:
+            self.statusBar().showMessage(text.split("\n")[0], 10000)
+
+    # ------------------------------------------------------------ checking
+
+    def schedule_check(self) -> None:
+        self.show_message("")
+        self._check_timer.start()
+
+    def snapshot(self) -> MonthData:
+        by_id = {c.id: c for c in self.case_model.cases()}
+        return MonthData(self.period, copy.deepcopy(self.statistics_model.grid()),
+                         [by_id[i] for i in self._case_order])
+
+    def check_now(self) -> None:
+        """Validate and reconcile the month; big months on a worker thread."""
+        self._check_timer.stop()
+        self._check_generation += 1
+        generation, month = self._check_generation, self.snapshot()
+        ids = [c.id for c in month.cases]
+        form = self.form
+
+        def done(result) -> None:
+            if generation == self._check_generation:
+                self.checking = False
+                self._show_check(month, ids, *result)
+
+        if len(month.cases) > self.background_threshold:
+            self.checking = True
+            self.findings_summary.setText(self.tr("正在校验……"))
+            run_in_background(lambda: check_month(form, month), done,
+                              lambda text: self.show_message(self.tr("校验时出错:") + text))
         else:
-            when = self.tr("已逾期 {n} 天").format(n=-days)
-        self.due_label.setText(
-            self.tr("{month}报表截止日期:{due}({when})").format(
-                month=month.label, due=f"{month.due.year}年{month.due.month}月{month.due.day}日",
-                when=when)
-        )
-        self.statusBar().showMessage(f"{APP_DISPLAY_NAME} · {self.store.path}")
+            done(check_month(form, month))
+
+    def _show_check(self, month: MonthData, ids: list[int], findings: list[Finding],
+                    differences) -> None:
+        self.findings_model.set_findings(findings, ids)
+        per_case: dict[int, list[Finding]] = {}
+        for finding in findings:
+            case_id = self.findings_model.case_id(finding)
+            if case_id is not None:
+                per_case.setdefault(case_id, []).append(finding)
+        self.case_model.set_problems(per_case)
+        errors, warnings = self.findings_model.counts()
+        if findings:
+            self.findings_summary.setText(
+                self.tr("本月有 {e} 个错误、{w} 个提示。点击一条可跳到对应的单元格或案件。").format(
+                    e=errors, w=warnings))
+        else:
+            self.findings_summary.setText(self.tr("本月数据校验通过,没有错误和提示。"))
+        self.tabs.setTabText(self.tabs.indexOf(self.findings_page),
+                             self.tr("校验与核对({n})").format(n=errors + warnings))
+        self.reconcile_model.set_differences(differences)
+        empty = grid_is_empty(month.statistics)
+        if not month.cases:
+            text = self.tr("本月附件2 没有案件,无需与附件1 核对。")
+        elif not differences:
+            text = self.tr("附件1 与附件2 各案件的合计一致。")
+        else:
+            text = self.tr("附件1 与附件2 各案件的合计有 {n} 处不同(附件1 可能还包括未列入附件2 的案件,"
+                           "请核对):").format(n=len(differences))
+        self.reconcile_label.setText(text)
+        self.fill_from_cases_button.setEnabled(empty and bool(month.cases))
+        self.month_model.update_status(
+            month_status(self.store, self.period, month=month, findings=findings))
+        self.findings_updated.emit()
+
+    def jump_to_finding(self, index: QModelIndex) -> None:
+        finding: Finding = index.data(FindingRole)
+        if finding is None:
+            return
+        if finding.section == "statistics" and finding.category:
+            self.tabs.setCurrentWidget(self.statistics_page)
+            target = self.statistics_model.index_of(finding.category,
+                                                    finding.measure or self.form.measure_keys[0])
+            self.statistics_view.setCurrentIndex(target)
+            self.statistics_view.setFocus()
+        elif finding.section == "case":
+            case_id = self.findings_model.case_id(finding)
+            if case_id is not None and self.select_case(case_id):
+                widget = self.case_editor.fields.get(finding.field or "")
+                if widget is not None:
+                    widget.setFocus()
+        elif finding.section == "profile":
+            self.open_settings()
+
+    def fill_from_cases(self) -> None:
+        month = self.snapshot()
+        if not grid_is_empty(month.statistics):
+            self.show_message(self.tr("附件1 已有数字,不能整表替换;请按上面列出的差异逐格核对修改。"))
+            return
+        implied = grid_from_cases(self.form, month.cases)
+        self.statistics_model.change_cells(
+            {(c, k): v for c, row in implied.items() for k, v in row.items()},
+            self.tr("按案件汇总填入"))
+        self.tabs.setCurrentWidget(self.statistics_page)
+
+    # ------------------------------------------------------------ cases
+
+    def _update_case_count(self) -> None:
+        self.cases_count_label.setText(self.tr("本月共 {n} 条案件").format(n=self.case_model.rowCount()))
+
+    def current_case(self) -> CaseRecord | None:
+        index = self.cases_view.currentIndex()
+        if not index.isValid():
+            return None
+        return self.case_model.case_at(self.case_proxy.mapToSource(index).row())
+
+    def _case_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            self.case_editor.set_case(None)
+            return
+        case = self.case_model.case_at(self.case_proxy.mapToSource(current).row())
+        self.case_editor.set_case(case, self._case_order.index(case.id))
+
+    def select_case(self, case_id: int) -> bool:
+        self.tabs.setCurrentWidget(self.cases_page)
+        row = self.case_model.row_of(case_id)
+        if row is None:
+            return False
+        proxy_index = self.case_proxy.mapFromSource(self.case_model.index(row, 0))
+        if not proxy_index.isValid():  # hidden by the search: show everything
+            self.search_edit.clear()
+            self.case_proxy.set_search("")
+            proxy_index = self.case_proxy.mapFromSource(self.case_model.index(row, 0))
+        self.cases_view.setCurrentIndex(proxy_index)
+        self.cases_view.scrollTo(proxy_index)
+        return True
+
+    def save_case(self, case: CaseRecord) -> None:
+        try:
+            self.store.update_case(self.period, case)
+        except UserError as e:
+            self.case_editor.refused(str(e))
+            self.show_message(str(e))
+            return
+        self.case_model.replace(case)
+        self.case_editor.accepted(case)
+        self.schedule_check()
+
+    def _add(self, case: CaseRecord) -> None:
+        self.case_editor.flush()
+        try:
+            stored = self.store.add_case(self.period, case)
+        except UserError as e:
+            self.show_message(str(e))
+            return
+        self.case_model.append(stored)
+        self._case_order.append(stored.id)
+        self._update_case_count()
+        self.select_case(stored.id)
+        self.case_editor.fields["name"].setFocus()
+        self.schedule_check()
+
+    def add_case(self) -> None:
+        if not (self.work_pane.isEnabled() and self.add_case_button.isEnabled()):
+            return  # a month still being read, or locked
+        self.tabs.setCurrentWidget(self.cases_page)
+        profile = self.store.profile()
+        self._add(CaseRecord(handling_unit=profile.unit if profile else ""))
+
+    def duplicate_case(self) -> None:
+        self.case_editor.flush()
+        case = self.current_case()
+        if case is None:
+            self.show_message(self.tr("请先在列表中选中要复制的案件。"))
+            return
+        self._add(case.copy(number="", id=None))
+
+    def delete_case(self) -> None:
+        if not self.delete_case_button.isEnabled():
+            return
+        self.case_editor.flush()
+        case = self.current_case()
+        if case is None:
+            self.show_message(self.tr("请先在列表中选中要删除的案件。"))
+            return
+        answer = QMessageBox.question(
+            self, self.tr("删除案件"),
+            self.tr("确定删除编号 {number}“{name}”吗?删除后不能恢复。").format(
+                number=case.number, name=case.name or self.tr("(未命名)")),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.case_editor.set_case(None)
+        self.store.delete_case(self.period, case.id)
+        self.case_model.remove(case.id)
+        self._case_order.remove(case.id)
+        self._update_case_count()
+        self.schedule_check()
+
+    # ------------------------------------------------------------ closing
+
+    def closeEvent(self, event) -> None:
+        self.case_editor.flush()  # a field still being typed in is stored too
+        self._check_timer.stop()
+        self._check_generation += 1  # a check or load still running reports to nobody
+        self._load_generation += 1
+        super().closeEvent(event)

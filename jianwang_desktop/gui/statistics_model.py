@@ -1,16 +1,30 @@
-"""附件1 as a table model: 案件类别 rows plus a live 合计 row, one column per measure."""
+"""附件1 as a table model: 案件类别 rows plus a live 合计 row, one column per measure.
+
+Edits go through the Store at once (autosave) and, when an undo stack is given, as
+undoable commands; a paste or 空白填0 is one command. Cells that break a rule of the
+form are marked (background and a Chinese tooltip).
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QUndoCommand, QUndoStack
 
+from ..core.errors import UserError
 from ..core.formdef import FormDefinition
-from ..core.money import format_amount
-from ..core.records import Grid, Value, empty_grid, totals_row
+from ..core.money import NumberError, format_amount
+from ..core.records import Grid, Value, empty_grid, totals_row, zero_of
+from ..core.validation import Finding, parse_cell, validate_grid
 
 _Index = QModelIndex | QPersistentModelIndex
+Cells = dict[tuple[str, str], Value]
+
+ERROR_BRUSH = QBrush(QColor("#f8c9c4"))
+WARNING_BRUSH = QBrush(QColor("#fbe9b7"))
+BLANK_BRUSH = QBrush(QColor("#eef3fa"))
+TOTAL_BRUSH = QBrush(QColor("#f0f0f0"))
 
 
 def display_value(value: Value) -> str:
@@ -21,13 +35,41 @@ def display_value(value: Value) -> str:
     return str(value)
 
 
+class SetCellsCommand(QUndoCommand):
+    """Write cells; undo writes back what they held before."""
+
+    def __init__(self, model: "StatisticsModel", after: Cells, text: str):
+        super().__init__(text)
+        self.model = model
+        self.period = model.period
+        self.after = dict(after)
+        self.before = {key: model.grid()[key[0]][key[1]] for key in after}
+
+    def redo(self) -> None:
+        self.model.apply_cells(self.after, self.period)
+
+    def undo(self) -> None:
+        self.model.apply_cells(self.before, self.period)
+
+
 class StatisticsModel(QAbstractTableModel):
     """Rows 0..5 are the categories of the form, the last row is 合计 (computed)."""
 
-    def __init__(self, form: FormDefinition, grid: Grid | None = None, parent=None):
+    refused = Signal(str)  # an edit that was not accepted, with the reason
+    edited = Signal()  # accepted cells are in the store
+
+    def __init__(self, form: FormDefinition, grid: Grid | None = None, parent=None,
+                 store=None, period: str | None = None, undo_stack: QUndoStack | None = None):
         super().__init__(parent)
         self.form = form
+        self.store = store
+        self.period = period
+        self.undo_stack = undo_stack
+        self.read_only = False  # a month locked by its export
         self._grid: Grid = grid if grid is not None else empty_grid(form)
+        self._totals = totals_row(form, self._grid)
+        self._marks: dict[tuple[str, str], list[Finding]] = {}
+        self._refresh_marks()
 
     # ------------------------------------------------------------ shape
 
@@ -51,22 +93,37 @@ class StatisticsModel(QAbstractTableModel):
         return self.index(self.form.categories.index(category),
                           self.form.measure_keys.index(measure))
 
+    def key_at(self, index: _Index) -> tuple[str, str] | None:
+        """(category, measure) of an editable cell; None for 合计 or an invalid index."""
+        if not index.isValid():
+            return None
+        category = self.category_at(index.row())
+        return None if category is None else (category, self.measure_at(index.column()))
+
     # ------------------------------------------------------------ data
 
     def grid(self) -> Grid:
         return self._grid
 
-    def set_grid(self, grid: Grid) -> None:
+    def set_grid(self, grid: Grid, period: str | None = None) -> None:
         self.beginResetModel()
         self._grid = grid
+        if period is not None:
+            self.period = period
+        self._totals = totals_row(self.form, grid)
+        self._refresh_marks()
         self.endResetModel()
 
     def value(self, row: int, column: int) -> Value:
         key = self.measure_at(column)
         category = self.category_at(row)
         if category is None:
-            return totals_row(self.form, self._grid)[key]
+            return self._totals[key]
         return self._grid[category][key]
+
+    def findings_at(self, index: _Index) -> list[Finding]:
+        key = self.key_at(index)
+        return self._marks.get(key, []) if key else []
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -75,16 +132,31 @@ class StatisticsModel(QAbstractTableModel):
             return display_value(self.value(index.row(), index.column()))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and index.row() == self.total_row:
-            from PySide6.QtGui import QFont
-
-            font = QFont()
-            font.setBold(True)
-            return font
+        if index.row() == self.total_row:
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return TOTAL_BRUSH
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.tr("合计由各类别自动相加,不能直接填写")
+            return None
+        findings = self.findings_at(index)
+        if role == Qt.ItemDataRole.BackgroundRole and findings:
+            if any(f.is_error and f.rule for f in findings):
+                return ERROR_BRUSH
+            if any(f.rule for f in findings):
+                return WARNING_BRUSH
+            return BLANK_BRUSH
+        if role == Qt.ItemDataRole.ToolTipRole and findings:
+            return "\n".join(f.message for f in findings)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
@@ -98,4 +170,151 @@ class StatisticsModel(QAbstractTableModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.store is not None and not self.read_only and index.row() != self.total_row:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    # ------------------------------------------------------------ editing
+
+    def cell_label(self, category: str, key: str) -> str:
+        return f"{category} · {self.form.measure(key).label}"
+
+    def parse(self, category: str, key: str, text: object) -> Value:
+        """The exact value of typed/pasted text; NumberError says what is wrong, in Chinese."""
+        return parse_cell(self.form.measure(key), text)
+
+    def setData(self, index: _Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        key = self.key_at(index)
+        if role != Qt.ItemDataRole.EditRole or key is None or self.store is None:
+            return False
+        if self.read_only:
+            self.refused.emit(self.tr("本月报表已导出并锁定,不能修改。"))
+            return False
+        try:
+            parsed = self.parse(*key, value)
+        except NumberError as e:
+            self.refused.emit(self.tr("{cell}:“{text}”未填入,{reason}。").format(
+                cell=self.cell_label(*key), text=value, reason=e))
+            return False
+        old = self._grid[key[0]][key[1]]
+        if display_value(old) == display_value(parsed) and (old is None) == (parsed is None):
+            return True
+        return self.change_cells({key: parsed}, self.tr("填写 {cell}").format(cell=self.cell_label(*key)))
+
+    def change_cells(self, cells: Cells, text: str) -> bool:
+        """An accepted change of several cells: one undoable action, stored at once."""
+        if not cells:
+            return True
+        if self.read_only:
+            self.refused.emit(self.tr("本月报表已导出并锁定,不能修改。"))
+            return False
+        if self.undo_stack is None:
+            return self.apply_cells(cells, self.period)
+        command = SetCellsCommand(self, cells, text)
+        self.undo_stack.push(command)
+        return command.period == self.period
+
+    def apply_cells(self, cells: Cells, period: str | None) -> bool:
+        if period != self.period:
+            # An undo for a month no longer shown: write it, the grid here is another month's.
+            self.store.set_cells(period, cells)
+            return False
+        try:
+            self.store.set_cells(period, cells)
+        except UserError as e:
+            self.refused.emit(str(e))
+            return False
+        for (category, key), value in cells.items():
+            self._grid[category][key] = value
+        self._totals = totals_row(self.form, self._grid)
+        self._refresh_marks()
+        rows = [self.form.categories.index(c) for c, _ in cells]
+        # Rule marks can change anywhere in the row, 合计 anywhere in the last row.
+        self.dataChanged.emit(self.index(min(rows), 0),
+                              self.index(self.total_row, self.columnCount() - 1))
+        self.edited.emit()
+        return True
+
+    def fill_blanks_with_zero(self) -> int:
+        cells = {(c, k): zero_of(self.form, k) for c in self.form.categories
+                 for k in self.form.measure_keys if self._grid[c][k] is None}
+        self.change_cells(cells, self.tr("空白填0"))
+        return len(cells)
+
+    def clear(self, indexes: list[_Index]) -> None:
+        cells = {key: None for key in map(self.key_at, indexes)
+                 if key and self._grid[key[0]][key[1]] is not None}
+        self.change_cells(cells, self.tr("清除 {n} 个单元格").format(n=len(cells)))
+
+    def paste_text(self, text: str, top: int, left: int,
+                   fill: list[_Index] | None = None) -> list[str]:
+        """Paste a tab-separated block (Excel/WPS) with its top-left cell at (top, left).
+
+        A single value with `fill` given goes into every cell of `fill` (as Excel does).
+        Every cell is checked on its own: the good ones are applied as one undoable
+        action, each bad one is refused and described in the returned messages.
+        """
+        block = parse_tsv(text)
+        if not block:
+            return [self.tr("剪贴板中没有可以粘贴的内容。")]
+        targets: list[tuple[int, int, str]] = []
+        if fill and len(block) == 1 and len(block[0]) == 1:
+            targets = [(i.row(), i.column(), block[0][0]) for i in fill]
+        else:
+            for r, line in enumerate(block):
+                for c, raw in enumerate(line):
+                    targets.append((top + r, left + c, raw))
+        cells: Cells = {}
+        problems: list[str] = []
+        outside = 0
+        for row, column, raw in targets:
+            key = self.key_at(self.index(row, column))
+            if key is None:
+                outside += 1 if raw.strip() else 0
+                continue
+            try:
+                cells[key] = self.parse(*key, raw)
+            except NumberError as e:
+                problems.append(self.tr("{cell}:“{text}”未填入,{reason}").format(
+                    cell=self.cell_label(*key), text=raw.strip(), reason=e))
+        if outside:
+            problems.append(self.tr("有 {n} 个单元格超出了表格(或落在合计行上),未粘贴。").format(n=outside))
+        self.change_cells(cells, self.tr("粘贴 {n} 个单元格").format(n=len(cells)))
+        return problems
+
+    def copy_text(self, indexes: list[_Index]) -> str:
+        """The selected cells as a tab-separated block, the way Excel and WPS read it."""
+        if not indexes:
+            return ""
+        rows = [i.row() for i in indexes]
+        columns = [i.column() for i in indexes]
+        chosen = {(i.row(), i.column()) for i in indexes}
+        lines = []
+        for r in range(min(rows), max(rows) + 1):
+            lines.append("\t".join(
+                display_value(self.value(r, c)) if (r, c) in chosen else ""
+                for c in range(min(columns), max(columns) + 1)))
+        return "\r\n".join(lines) + "\r\n"
+
+    # ------------------------------------------------------------ marks
+
+    def _refresh_marks(self) -> None:
+        """Rule findings always; blank cells only once the month has been started."""
+        self._marks = {}
+        started = any(v is not None for row in self._grid.values() for v in row.values())
+        for finding in validate_grid(self.form, self._grid):
+            if finding.rule is None and not started:
+                continue
+            self._marks.setdefault((finding.category, finding.measure), []).append(finding)
+
+    def findings(self) -> list[Finding]:
+        return validate_grid(self.form, self._grid)
+
+
+def parse_tsv(text: str) -> list[list[str]]:
+    """Rows of cells from clipboard text: tabs between cells, CR/LF between rows."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and lines[-1] == "":
+        lines.pop()
+    return [[cell.strip().strip('"') for cell in line.split("\t")] for line in lines]

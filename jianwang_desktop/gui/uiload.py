@@ -1,4 +1,8 @@
-"""Qt Designer files from ui/, loaded at run time (no generated code to keep in sync)."""
+"""Qt Designer files from ui/, loaded at run time (no generated code to keep in sync).
+
+Our own widget classes used in a .ui file (promoted widgets) are registered with the
+loader through `custom`, so the file names the class and the loader builds it.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +13,26 @@ from PySide6.QtWidgets import QWidget
 from ..core.resources import ui_dir
 
 
-def load_ui(name: str, parent: QWidget | None = None) -> QWidget:
+def load_ui(name: str, parent: QWidget | None = None, custom: tuple[type, ...] = ()) -> QWidget:
     path = ui_dir() / f"{name}.ui"
     file = QFile(str(path))
     if not file.open(QIODevice.OpenModeFlag.ReadOnly):
         raise FileNotFoundError(f"界面文件 {path} 无法打开")
+    loader = QUiLoader()
+    for cls in custom:
+        loader.registerCustomWidget(cls)
     try:
-        widget = QUiLoader().load(file, parent)
+        widget = loader.load(file, parent)
     finally:
         file.close()
     if widget is None:
-        raise RuntimeError(f"界面文件 {path} 无法加载")
+        raise RuntimeError(f"界面文件 {path} 无法加载:{loader.errorString()}")
+    return widget
+
+
+def child(root: QWidget, cls: type, name: str):
+    """A named child from a loaded form; a missing one is a broken .ui file, said loudly."""
+    widget = root.findChild(cls, name)
+    if widget is None:
+        raise RuntimeError(f"界面文件中缺少 {cls.__name__} “{name}”")
     return widget

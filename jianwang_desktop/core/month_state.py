@@ -1,0 +1,82 @@
+"""Where each month of the campaign stands: 未填写 / 填写中 / 有错误 / 已校验 / 已导出.
+
+Qt-free so that the command line and the window show the same state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .formdef import Month
+from .records import MonthData
+from .validation import Finding, validate_month
+
+NOT_STARTED = "未填写"
+IN_PROGRESS = "填写中"
+HAS_ERRORS = "有错误"
+VALIDATED = "已校验"
+EXPORTED = "已导出"
+STATES = (NOT_STARTED, IN_PROGRESS, HAS_ERRORS, VALIDATED, EXPORTED)
+
+
+@dataclass(frozen=True)
+class MonthStatus:
+    month: Month
+    state: str
+    errors: int = 0
+    warnings: int = 0
+
+    @property
+    def period(self) -> str:
+        return self.month.period
+
+
+def is_blank_cell(finding: Finding) -> bool:
+    """A 附件1 cell not filled in yet: the month is unfinished rather than wrong."""
+    return finding.section == "statistics" and finding.rule is None
+
+
+def state_of(has_data: bool, findings: list[Finding], exported: bool = False) -> str:
+    if exported:
+        return EXPORTED
+    if not has_data:
+        return NOT_STARTED
+    errors = [f for f in findings if f.is_error]
+    if not errors:
+        return VALIDATED
+    if all(is_blank_cell(f) for f in errors):
+        return IN_PROGRESS
+    return HAS_ERRORS
+
+
+def is_exported(store, period: str) -> bool:
+    """Exported and locked; a month under 更正 shows how its new revision stands instead."""
+    return store.is_locked(period)
+
+
+def month_status(store, period: str, month: MonthData | None = None,
+                 findings: list[Finding] | None = None) -> MonthStatus:
+    """The state of one month; pass what is already loaded/validated to avoid doing it twice."""
+    definition = store.form.month(period)
+    has_data = store.has_data(period)
+    if has_data and findings is None:
+        findings = validate_month(store.form, month or store.load_month(period))
+    findings = findings or []
+    errors = sum(f.is_error for f in findings) if has_data else 0
+    warnings = (len(findings) - errors) if has_data else 0
+    state = state_of(has_data, findings, is_exported(store, period))
+    return MonthStatus(definition, state, errors, warnings)
+
+
+def days_left_text(due: date, today: date) -> str:
+    days = (due - today).days
+    if days > 0:
+        return f"还有 {days} 天"
+    if days == 0:
+        return "今天截止"
+    return f"已逾期 {-days} 天"
+
+
+def due_text(month: Month) -> str:
+    return f"{month.due.month}月{month.due.day}日"

@@ -1,0 +1,194 @@
+"""The pane that edits one case of 附件2; every finished field is handed on to be stored."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox, QLabel, QLineEdit,
+                               QPlainTextEdit, QVBoxLayout, QWidget)
+
+from ..core.formdef import FormDefinition
+from ..core.money import NumberError
+from ..core.records import CaseRecord
+from ..core.validation import parse_cell, validate_case
+from .statistics_model import display_value
+from .uiload import child, load_ui
+
+INVALID_STYLE = "background: #f8c9c4;"
+LINE_FIELDS = {"number": "numberEdit", "name": "nameEdit", "handling_unit": "handlingUnitEdit"}
+TEXT_FIELDS = {"summary": "summaryEdit", "result": "resultEdit", "remarks": "remarksEdit"}
+AUTOSAVE_MS = 700  # a multi-line text is stored this long after the last keystroke
+
+
+class CaseEditor(QWidget):
+    committed = Signal(object)  # a CaseRecord that differs from the one shown: store it
+
+    def __init__(self, form: FormDefinition, parent=None):
+        super().__init__(parent)
+        self.form = form
+        self.ui = load_ui("case_editor", self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.ui)
+        self._case: CaseRecord | None = None
+        self._index = 0
+        self._loading = False
+        self.fields: dict[str, QWidget] = {}
+        for key, name in LINE_FIELDS.items():
+            edit = child(self.ui, QLineEdit, name)
+            edit.setMaxLength(form.case_column(key).max_length)
+            edit.editingFinished.connect(self.commit)
+            edit.textChanged.connect(self.check)
+            self.fields[key] = edit
+        self.source: QComboBox = child(self.ui, QComboBox, "sourceCombo")
+        self.source.lineEdit().editingFinished.connect(self.commit)
+        self.source.activated.connect(lambda _: self.commit())
+        self.source.currentTextChanged.connect(self.check)
+        self.fields["source"] = self.source
+        self.category: QComboBox = child(self.ui, QComboBox, "categoryCombo")
+        self.category.addItems(form.categories)
+        self.category.setPlaceholderText(self.tr("请选择"))
+        self.category.currentIndexChanged.connect(lambda _: self.commit())
+        self.fields["category"] = self.category
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.commit)
+        for key, name in TEXT_FIELDS.items():
+            edit = child(self.ui, QPlainTextEdit, name)
+            edit.textChanged.connect(self._text_changed)
+            edit.installEventFilter(self)
+            self.fields[key] = edit
+        box = child(self.ui, QGroupBox, "measuresBox")
+        grid: QGridLayout = box.layout()
+        self.measure_edits: dict[str, QLineEdit] = {}
+        for i, measure in enumerate(form.measures):
+            caption = QLabel(f"{measure.label}({measure.unit}):", box)
+            edit = QLineEdit(box)
+            edit.setObjectName(f"measure_{measure.key}")
+            edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+            edit.editingFinished.connect(self.commit)
+            edit.textChanged.connect(self.check)
+            caption.setBuddy(edit)
+            grid.addWidget(caption, i // 2, (i % 2) * 2)
+            grid.addWidget(edit, i // 2, (i % 2) * 2 + 1)
+            self.measure_edits[measure.key] = edit
+            self.fields[measure.key] = edit
+        self.problem_label: QLabel = child(self.ui, QLabel, "problemLabel")
+        # Tab goes through the fields as they appear, the generated number fields included.
+        order = [self.fields[k] for k in (*LINE_FIELDS, "source", "category")]
+        order += list(self.measure_edits.values()) + [self.fields[k] for k in TEXT_FIELDS]
+        for first, second in zip(order, order[1:]):
+            QWidget.setTabOrder(first, second)
+        self.set_case(None)
+
+    # ------------------------------------------------------------ showing
+
+    def set_sources(self, sources: list[str]) -> None:
+        text = self.source.currentText()
+        self._loading = True
+        self.source.clear()
+        self.source.addItems(sources)
+        self.source.setCurrentText(text)
+        self._loading = False
+
+    def case(self) -> CaseRecord | None:
+        return self._case
+
+    def set_case(self, case: CaseRecord | None, index: int = 0) -> None:
+        """Show `case` (position `index` in the month, for messages); None empties the pane."""
+        self.flush()
+        self._case, self._index = case, index
+        self._loading = True
+        try:
+            self.ui.setEnabled(case is not None)
+            shown = case or CaseRecord()
+            for key in LINE_FIELDS:
+                self.fields[key].setText(shown.text(key))
+            for key in TEXT_FIELDS:
+                self.fields[key].setPlainText(shown.text(key))
+            self.source.setCurrentText(shown.source)
+            self.category.setCurrentIndex(
+                self.form.categories.index(shown.category) if shown.category in self.form.categories else -1)
+            for key, edit in self.measure_edits.items():
+                edit.setText(display_value(shown.measures.get(key)))
+        finally:
+            self._loading = False
+        self.check()
+
+    # ------------------------------------------------------------ editing
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut and isinstance(watched, QPlainTextEdit):
+            self.commit()
+        return super().eventFilter(watched, event)
+
+    def _text_changed(self) -> None:
+        if not self._loading:
+            self._autosave.start()
+            self.check()
+
+    def measure_problems(self) -> dict[str, str]:
+        problems = {}
+        for key, edit in self.measure_edits.items():
+            try:
+                parse_cell(self.form.measure(key), edit.text())
+            except NumberError as e:
+                problems[key] = f"{self.form.measure(key).label}{e}"
+        return problems
+
+    def edited_case(self) -> CaseRecord | None:
+        """The shown case with what the fields hold; a bad number keeps its stored value."""
+        if self._case is None:
+            return None
+        case = self._case.copy()
+        for key in LINE_FIELDS:
+            setattr(case, key, self.fields[key].text().strip())
+        for key in TEXT_FIELDS:
+            setattr(case, key, self.fields[key].toPlainText())
+        case.source = self.source.currentText().strip()
+        case.category = self.category.currentText()
+        problems = self.measure_problems()
+        for key, edit in self.measure_edits.items():
+            if key in problems:
+                continue
+            value = parse_cell(self.form.measure(key), edit.text())
+            if value is None:
+                case.measures.pop(key, None)
+            else:
+                case.measures[key] = value
+        return case
+
+    def check(self) -> None:
+        """Mark every field the core rules find fault with; the tooltip says why."""
+        if self._loading:
+            return
+        case = self.edited_case()
+        messages: dict[str, list[str]] = {}
+        if case is not None:
+            for finding in validate_case(self.form, case, self._index):
+                messages.setdefault(finding.field, []).append(finding.message)
+        for key, problem in self.measure_problems().items():
+            messages.setdefault(key, []).insert(0, problem)
+        for key, widget in self.fields.items():
+            widget.setStyleSheet(INVALID_STYLE if key in messages else "")
+            widget.setToolTip("\n".join(messages.get(key, [])))
+        self.problem_label.setText("\n".join(m for ms in messages.values() for m in ms))
+
+    def commit(self) -> None:
+        if self._loading or self._case is None:
+            return
+        self._autosave.stop()
+        case = self.edited_case()
+        if case != self._case:
+            self.committed.emit(case)
+
+    def flush(self) -> None:
+        """Hand on what is typed but not yet committed (before switching case or closing)."""
+        self.commit()
+
+    def accepted(self, case: CaseRecord) -> None:
+        """The window stored `case`: it is now what the pane edits."""
+        self._case = case
+
+    def refused(self, message: str) -> None:
+        self.problem_label.setText(message)

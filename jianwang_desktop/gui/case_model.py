@@ -1,0 +1,173 @@
+"""附件2 as a table model: the month's cases, one row each, plus a search/sort proxy.
+
+Rows are plain CaseRecords in a list, so the model stays fast with 100,000 cases: no
+widget per row, data() is a list lookup, sorting is one Python sort of the list (the
+proxy hands sorting to it) and the proxy only filters.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex,
+                            QSortFilterProxyModel, Qt)
+from PySide6.QtGui import QBrush, QColor
+
+from ..core.formdef import FormDefinition
+from ..core.records import CaseRecord
+
+_Index = QModelIndex | QPersistentModelIndex
+ERROR_BRUSH = QBrush(QColor("#f8c9c4"))
+WARNING_BRUSH = QBrush(QColor("#fbe9b7"))
+
+# The register shows these columns; the long texts are shown by their first line.
+COLUMNS = ("number", "name", "handling_unit", "source", "category", "summary", "result",
+           "remarks")
+SEARCHED = COLUMNS  # a search looks in every column shown, in full
+
+
+def first_line(text: str, limit: int = 60) -> str:
+    line = text.split("\n", 1)[0]
+    return line if len(line) <= limit and "\n" not in text else line[:limit] + "…"
+
+
+class CaseTableModel(QAbstractTableModel):
+    def __init__(self, form: FormDefinition, parent=None):
+        super().__init__(parent)
+        self.form = form
+        self._cases: list[CaseRecord] = []
+        self._row_of: dict[int, int] = {}
+        self._haystacks: dict[int, str] = {}  # case id -> its searchable text, casefolded
+        self._problems: dict[int, list] = {}  # case id -> findings
+
+    # ------------------------------------------------------------ shape
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._cases)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def heading(self, column: int) -> str:
+        key = COLUMNS[column]
+        return self.form.category_heading if key == "category" else self.form.case_column(key).heading
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.heading(section)
+        return str(section + 1)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        case = self._cases[index.row()]
+        key = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return first_line(getattr(case, key))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            problems = self._problems.get(case.id)
+            if problems:
+                return "\n".join(f.message for f in problems)
+            return getattr(case, key) or None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            problems = self._problems.get(case.id)
+            if problems:
+                return ERROR_BRUSH if any(f.is_error for f in problems) else WARNING_BRUSH
+        return None
+
+    # ------------------------------------------------------------ rows
+
+    def cases(self) -> list[CaseRecord]:
+        return self._cases
+
+    def case_at(self, row: int) -> CaseRecord:
+        return self._cases[row]
+
+    def haystack(self, row: int) -> str:
+        case = self._cases[row]
+        text = self._haystacks.get(case.id)
+        if text is None:
+            text = "\n".join(getattr(case, key) for key in SEARCHED).casefold()
+            self._haystacks[case.id] = text
+        return text
+
+    def row_of(self, case_id: int) -> int | None:
+        return self._row_of.get(case_id)
+
+    def _reindex(self) -> None:
+        self._row_of = {c.id: i for i, c in enumerate(self._cases)}
+
+    def set_cases(self, cases: list[CaseRecord]) -> None:
+        self.beginResetModel()
+        self._cases = list(cases)
+        self._problems = {}
+        self._haystacks = {}
+        self._reindex()
+        self.endResetModel()
+
+    def append(self, case: CaseRecord) -> int:
+        row = len(self._cases)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._cases.append(case)
+        self._row_of[case.id] = row
+        self.endInsertRows()
+        return row
+
+    def replace(self, case: CaseRecord) -> None:
+        row = self._row_of[case.id]
+        self._cases[row] = case
+        self._haystacks.pop(case.id, None)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def remove(self, case_id: int) -> None:
+        row = self._row_of[case_id]
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._cases[row]
+        self._reindex()
+        self.endRemoveRows()
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column]
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        ids = [self._cases[i.row()].id for i in persistent]
+        self._cases.sort(key=lambda c: getattr(c, key),
+                         reverse=order == Qt.SortOrder.DescendingOrder)
+        self._reindex()
+        self.changePersistentIndexList(
+            persistent, [self.index(self._row_of[i], p.column()) for i, p in zip(ids, persistent)])
+        self.layoutChanged.emit()
+
+    def set_problems(self, problems: dict[int, list]) -> None:
+        """Findings per case id, from the latest validation of the month."""
+        self._problems = problems
+        if self._cases:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._cases) - 1, len(COLUMNS) - 1),
+                                  [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole])
+
+
+class CaseFilterModel(QSortFilterProxyModel):
+    """Search over every text of a case; sorting is done by the source model's list sort."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._needle = ""
+
+    def set_search(self, text: str) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10
+            self.beginFilterChange()
+            self._needle = text.strip().casefold()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._needle = text.strip().casefold()
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
+        if not self._needle:
+            return True
+        return self._needle in self.sourceModel().haystack(source_row)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if column >= 0:
+            self.sourceModel().sort(column, order)

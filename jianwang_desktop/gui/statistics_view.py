@@ -1,0 +1,217 @@
+"""The 附件1 grid as a spreadsheet: the printed two-level header and Excel-like keys."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QAbstractScrollArea,
+                               QSizePolicy, QHeaderView, QLabel,
+                               QLineEdit, QStyle, QStyledItemDelegate, QStyleOptionHeader,
+                               QTableView, QToolTip)
+
+from ..core.money import NumberError
+
+INVALID_STYLE = "QLineEdit { background: #f8c9c4; }"
+
+
+class GroupedHeaderView(QHeaderView):
+    """A horizontal header with group cells (行政结案数, 移送司法机关) over their columns.
+
+    The model's header text is "group\\nheading" for a grouped column; a column without a
+    group spans both header rows, as on the printed form.
+    """
+
+    def __init__(self, form, parent=None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.form = form
+        self.setSectionsClickable(False)
+        self.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+
+    def group_span(self, section: int) -> tuple[int, int]:
+        group = self.form.measures[section].group
+        first = last = section
+        while first > 0 and self.form.measures[first - 1].group == group:
+            first -= 1
+        while last + 1 < len(self.form.measures) and self.form.measures[last + 1].group == group:
+            last += 1
+        return first, last
+
+    def sizeHint(self) -> QSize:
+        size = super().sizeHint()
+        lines = max(h.heading.count("\n") + 1 for h in self.form.measures) + 1
+        size.setHeight(self.fontMetrics().height() * lines + 16)
+        return size
+
+    def _draw_cell(self, painter: QPainter, rect: QRect, text: str) -> None:
+        option = QStyleOptionHeader()
+        self.initStyleOption(option)
+        option.rect = rect
+        option.text = text
+        option.textAlignment = Qt.AlignmentFlag.AlignCenter
+        option.position = QStyleOptionHeader.SectionPosition.Middle
+        option.state |= QStyle.StateFlag.State_Enabled
+        painter.save()
+        self.style().drawControl(QStyle.ControlElement.CE_Header, option, painter, self)
+        painter.restore()
+
+    def paintSection(self, painter: QPainter, rect: QRect, section: int) -> None:
+        if not rect.isValid() or section >= len(self.form.measures):
+            return
+        measure = self.form.measures[section]
+        if not measure.group:
+            self._draw_cell(painter, rect, measure.heading)
+            return
+        top_height = rect.height() // 3
+        first, last = self.group_span(section)
+        left = self.sectionViewportPosition(first)
+        right = self.sectionViewportPosition(last) + self.sectionSize(last)
+        self._draw_cell(painter, QRect(left, rect.top(), right - left, top_height), measure.group)
+        self._draw_cell(painter, QRect(rect.left(), rect.top() + top_height, rect.width(),
+                                       rect.height() - top_height), measure.heading)
+
+
+class CellDelegate(QStyledItemDelegate):
+    """A line editor that shows, while typing, whether the text is an acceptable value."""
+
+    def createEditor(self, parent, option, index):
+        editor = QLineEdit(parent)
+        editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        editor.setFrame(False)
+        model = index.model()
+        key = model.key_at(index)
+        editor.textChanged.connect(lambda text: self._check(editor, model, key, text))
+        return editor
+
+    def _check(self, editor: QLineEdit, model, key, text: str) -> str | None:
+        try:
+            model.parse(*key, text)
+        except NumberError as e:
+            message = f"{model.cell_label(*key)}:{e}"
+            editor.setStyleSheet(INVALID_STYLE)
+            editor.setToolTip(message)
+            editor.setProperty("problem", message)
+            return message
+        editor.setStyleSheet("")
+        editor.setToolTip("")
+        editor.setProperty("problem", None)
+        return None
+
+    def eventFilter(self, editor, event) -> bool:
+        if (event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab,
+                                    Qt.Key.Key_Backtab)
+                and isinstance(editor, QLineEdit) and editor.property("problem")):
+            # Keep the editor open on a bad value: the message says what to type instead.
+            QToolTip.showText(editor.mapToGlobal(editor.rect().bottomLeft()),
+                              editor.property("problem"), editor)
+            return True
+        return super().eventFilter(editor, event)
+
+
+class StatisticsView(QTableView):
+    """QTableView with spreadsheet keys: typing replaces, Enter/Tab move on, Delete clears,
+    Ctrl+C / Ctrl+V copy and paste tab-separated blocks."""
+
+    message = Signal(str)  # what a paste or an edit refused, for the window to show
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
+                             | QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        self.setItemDelegate(CellDelegate(self))
+        self.setCornerButtonEnabled(False)
+        self.setWordWrap(False)
+        self.corner_label = QLabel(self)
+        self.corner_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.corner_label.setObjectName("cornerLabel")
+
+    def use_form(self, form) -> None:
+        """Install the printed-form header; called once the model is set."""
+        header = GroupedHeaderView(form, self)
+        self.setHorizontalHeader(header)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.verticalHeader().setMinimumWidth(self.fontMetrics().horizontalAdvance("案件类别") + 24)
+        self.corner_label.setText(form.category_heading)
+        # As tall as the form itself: the notes follow right under it, as on paper.
+        self.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
+
+    def updateGeometries(self) -> None:
+        super().updateGeometries()
+        self.corner_label.setGeometry(self.frameWidth(), self.frameWidth(),
+                                      self.verticalHeader().width(),
+                                      self.horizontalHeader().height())
+
+    # ------------------------------------------------------------ keys
+
+    def keyPressEvent(self, event) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+            return
+        if event.matches(QKeySequence.StandardKey.Paste):
+            self.paste()
+            return
+        if self.state() != QAbstractItemView.State.EditingState:
+            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self.model().clear(self.selectedIndexes())
+                return
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.move_down()
+                return
+        super().keyPressEvent(event)
+
+    def closeEditor(self, editor, hint) -> None:
+        Hint = QAbstractItemDelegate.EndEditHint
+        # Like a spreadsheet: after Enter/Tab the next cell is selected, not opened.
+        super().closeEditor(editor, Hint.NoHint if hint in (Hint.EditNextItem,
+                                                            Hint.EditPreviousItem) else hint)
+        if hint == Hint.SubmitModelCache:
+            self.move_down()
+        elif hint == Hint.EditNextItem:
+            self.move_across(1)
+        elif hint == Hint.EditPreviousItem:
+            self.move_across(-1)
+
+    def move_down(self) -> None:
+        current = self.currentIndex()
+        if current.isValid() and current.row() < self.model().total_row - 1:
+            self.setCurrentIndex(self.model().index(current.row() + 1, current.column()))
+
+    def move_across(self, step: int) -> None:
+        """Tab / Shift+Tab: the next cell in reading order, over the editable rows."""
+        current = self.currentIndex()
+        if not current.isValid():
+            return
+        columns = self.model().columnCount()
+        position = current.row() * columns + current.column() + step
+        if 0 <= position < self.model().total_row * columns:
+            self.setCurrentIndex(self.model().index(position // columns, position % columns))
+
+    # ------------------------------------------------------------ clipboard
+
+    def copy_selection(self) -> None:
+        text = self.model().copy_text(self.selectedIndexes())
+        if text:
+            QGuiApplication.clipboard().setText(text)
+
+    def paste(self) -> None:
+        selected = self.selectedIndexes()
+        anchor: QModelIndex = self.currentIndex()
+        if selected:
+            top = min(i.row() for i in selected)
+            left = min(i.column() for i in selected)
+        elif anchor.isValid():
+            top, left = anchor.row(), anchor.column()
+        else:
+            top = left = 0
+        problems = self.model().paste_text(QGuiApplication.clipboard().text(), top, left,
+                                           fill=selected if len(selected) > 1 else None)
+        if problems:
+            self.message.emit("\n".join(problems))

@@ -1,0 +1,188 @@
+"""附件2 in the window: add, edit, duplicate, delete, search, findings, reconciliation."""
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from jianwang_desktop.core.store import Store
+from gui_helpers import open_main, type_text  # noqa: F401
+from sample_data import sample_case
+
+
+def edit_line(qtbot, widget, text: str) -> None:
+    widget.setFocus()
+    widget.selectAll()
+    type_text(qtbot, widget, text)
+    widget.editingFinished.emit()  # what leaving the field does
+
+
+def test_add_a_case_and_fill_it_with_the_keyboard(qtbot, store, open_main):
+    window = open_main()
+    window.tabs.setCurrentWidget(window.cases_page)
+    qtbot.mouseClick(window.add_case_button, Qt.MouseButton.LeftButton)
+    editor = window.case_editor
+    case = editor.case()
+    assert case.number == "201508-001" and case.handling_unit == "绵阳市版权局"
+    edit_line(qtbot, editor.fields["name"], "某影视网站侵权案")
+    editor.source.setFocus()
+    editor.source.lineEdit().selectAll()
+    type_text(qtbot, editor.source.lineEdit(), "网络巡查")  # not in the list: allowed
+    editor.source.lineEdit().editingFinished.emit()
+    editor.category.setCurrentText("影视")
+    edit_line(qtbot, editor.measure_edits["filed"], "1")
+    edit_line(qtbot, editor.measure_edits["fine"], "0.35")
+    summary = editor.fields["summary"]
+    summary.setFocus()
+    type_text(qtbot, summary, "第一行")
+    qtbot.keyClick(summary, Qt.Key.Key_Return)
+    type_text(qtbot, summary, "第二行")
+    editor.commit()
+    stored = store.load_cases("2015-08")
+    assert len(stored) == 1
+    got = stored[0]
+    assert (got.name, got.source, got.category) == ("某影视网站侵权案", "网络巡查", "影视")
+    assert got.summary == "第一行\n第二行"
+    assert got.measures == {"filed": 1, "fine": Decimal("0.35")}
+    assert window.case_model.index(0, 1).data() == "某影视网站侵权案"
+
+
+def test_a_bad_number_in_a_case_is_marked_and_not_stored(qtbot, store, open_main):
+    store.add_case("2015-08", sample_case(store.form, 1))
+    window = open_main()
+    window.select_case(store.load_cases("2015-08")[0].id)
+    editor = window.case_editor
+    edit_line(qtbot, editor.measure_edits["fine"], "1.23456")
+    assert "最多保留 4 位小数" in editor.measure_edits["fine"].toolTip()
+    assert editor.measure_edits["fine"].styleSheet()
+    assert store.load_cases("2015-08")[0].measures["fine"] == Decimal("0.5")
+    edit_line(qtbot, editor.measure_edits["fine"], "1.2345")
+    assert editor.measure_edits["fine"].toolTip() == ""
+    assert store.load_cases("2015-08")[0].measures["fine"] == Decimal("1.2345")
+
+
+def test_a_duplicate_number_is_refused_with_a_message(qtbot, store, open_main):
+    store.add_case("2015-08", sample_case(store.form, 1))
+    store.add_case("2015-08", sample_case(store.form, 2))
+    window = open_main()
+    second = store.load_cases("2015-08")[1]
+    window.select_case(second.id)
+    edit_line(qtbot, window.case_editor.fields["number"], "201508-001")
+    assert "已被本月另一条案件使用" in window.case_editor.problem_label.text()
+    assert store.load_case(second.id).number == "201508-002"
+
+
+def test_duplicate_and_delete_which_asks_first(qtbot, store, open_main, monkeypatch):
+    store.add_case("2015-08", sample_case(store.form, 1))
+    window = open_main()
+    window.select_case(store.load_cases("2015-08")[0].id)
+    window.duplicate_case_button.click()
+    cases = store.load_cases("2015-08")
+    assert [c.number for c in cases] == ["201508-001", "201508-002"]
+    assert cases[1].summary == cases[0].summary and cases[1].id != cases[0].id
+    assert window.case_editor.case().id == cases[1].id
+
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kw: asked.append(args[2]) or QMessageBox.StandardButton.No)
+    window.delete_case_button.click()
+    assert len(store.load_cases("2015-08")) == 2 and "201508-002" in asked[0]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.delete_case_button.click()
+    assert [c.number for c in store.load_cases("2015-08")] == ["201508-001"]
+    assert window.case_model.rowCount() == 1 and "共 1 条" in window.cases_count_label.text()
+
+
+def test_search_filters_and_sorting_reorders(qtbot, store, open_main):
+    for i, name in enumerate(["乙案", "甲网站案", "丙案"], start=1):
+        store.add_case("2015-08", sample_case(store.form, i).copy(name=name))
+    window = open_main()
+    type_text(qtbot, window.search_edit, "甲网")
+    qtbot.waitUntil(lambda: window.case_proxy.rowCount() == 1)
+    assert window.case_proxy.index(0, 1).data() == "甲网站案"
+    window.search_edit.clear()
+    qtbot.waitUntil(lambda: window.case_proxy.rowCount() == 3)
+    window.cases_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert [window.case_proxy.index(r, 0).data() for r in range(3)] == [
+        "201508-003", "201508-002", "201508-001"]
+
+
+def test_a_case_finding_jumps_to_the_case_and_field(qtbot, store, open_main):
+    store.add_case("2015-08", sample_case(store.form, 1))
+    store.add_case("2015-08", sample_case(store.form, 2).copy(handling_unit=""))
+    window = open_main()
+    findings = window.findings_model
+    row = next(r for r in range(findings.rowCount()) if "办案单位" in findings.index(r, 2).data())
+    assert "附件2 第2条(编号 201508-002)" in findings.index(row, 1).data()
+    window.jump_to_finding(findings.index(row, 0))
+    assert window.tabs.currentWidget() is window.cases_page
+    assert window.case_editor.case().number == "201508-002"
+    assert window.case_editor.fields["handling_unit"].styleSheet()
+    second = window.case_model.index(window.case_model.row_of(window.case_editor.case().id), 0)
+    assert "办案单位必须填写" in second.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_fill_the_empty_grid_from_the_cases(qtbot, store, open_main):
+    store.add_case("2015-08", sample_case(store.form, 1))
+    store.add_case("2015-08", sample_case(store.form, 2, category="影视"))
+    window = open_main()
+    assert window.fill_from_cases_button.isEnabled()
+    assert window.reconcile_model.rowCount() == 8
+    with qtbot.waitSignal(window.findings_updated):
+        window.fill_from_cases_button.click()
+    grid = store.load_grid("2015-08")
+    assert grid["音乐"]["fine"] == Decimal("0.5") and grid["文学"]["filed"] == 0
+    assert window.reconcile_model.rowCount() == 0
+    assert not window.fill_from_cases_button.isEnabled()
+    assert "一致" in window.reconcile_label.text()
+    window.undo_button.click()
+    assert store.load_grid("2015-08")["音乐"]["fine"] is None
+
+
+def test_cases_are_there_after_a_restart(qtbot, db_path, store, open_main):
+    window = open_main()
+    window.add_case_button.click()
+    edit_line(qtbot, window.case_editor.fields["name"], "重启后仍在的案件")
+    result = window.case_editor.fields["result"]
+    result.setFocus()
+    type_text(qtbot, result, "罚款 1 万元")  # typed, not yet left: the close stores it
+    window.close()
+    store.close()
+    with Store(db_path) as again:
+        window2 = open_main(again)
+        assert window2.case_model.rowCount() == 1
+        window2.select_case(window2.case_model.case_at(0).id)
+        assert window2.case_editor.fields["name"].text() == "重启后仍在的案件"
+        assert window2.case_editor.fields["result"].toPlainText() == "罚款 1 万元"
+
+
+def test_a_big_month_is_read_off_the_ui_thread(qtbot, store, open_main, monkeypatch):
+    from jianwang_desktop.gui.main_window import MainWindow
+
+    for i in range(1, 4):
+        store.add_case("2015-08", sample_case(store.form, i))
+    store.add_case("2015-09", sample_case(store.form, 1).copy(number="201509-001"))
+    monkeypatch.setattr(MainWindow, "background_threshold", 2)
+    window = open_main()
+    assert window.loading and not window.work_pane.isEnabled()
+    assert "检查中" in window.month_model.index(1).data()
+    qtbot.waitUntil(lambda: not window.loading and not window.checking, timeout=10000)
+    assert window.work_pane.isEnabled() and window.period == "2015-08"
+    assert window.case_model.rowCount() == 3
+    qtbot.waitUntil(lambda: "检查中" not in window.month_model.index(1).data(), timeout=10000)
+    assert "【填写中】" in window.month_model.index(1).data()  # 附件1 still blank
+    window.month_list.setCurrentIndex(window.month_model.index(2))  # a small month: at once
+    assert window.period == "2015-09" and window.case_model.rowCount() == 1
+
+
+def test_a_big_month_is_checked_off_the_ui_thread(qtbot, store, open_main):
+    for i in range(1, 4):
+        store.add_case("2015-08", sample_case(store.form, i).copy(name="" if i == 2 else f"案{i}"))
+    window = open_main()
+    window.background_threshold = 0
+    with qtbot.waitSignal(window.findings_updated, timeout=10000):
+        window.check_now()
+        assert window.checking  # the result comes later, through the event loop
+    assert not window.checking
+    names = [f for f in window.findings_model.findings() if f.field == "name"]
+    assert len(names) == 1 and names[0].case_index == 1
