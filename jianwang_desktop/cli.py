@@ -398,14 +398,13 @@ def _qt_without_display() -> None:
 def cmd_print(args) -> int:
     _qt_without_display()
     from .gui.app import make_application
-    from .gui.printing import check_forms, print_source, write_pdf
+    from .gui.printing import check_forms, print_source, stamp_for, write_pdf
 
     forms = check_forms(args.form)
     make_application()
     with _open_store(args) as store:
         store.form.month(args.month)
-        # The stamp of the month's latest export is wired in once bundles are recorded.
-        source = print_source(store, args.month)
+        source = print_source(store, args.month, stamp_for(store, args.month))
         pages = write_pdf(source, args.form, args.pdf)
         names = "、".join(store.form.statistics_form.attachment if f == 1
                          else store.form.cases_form.attachment for f in forms)

@@ -25,6 +25,7 @@ from .errors import UserError
 from .formdef import FormDefinition
 from .records import MonthData
 from .resources import resource_path
+from .recipients import provincial_emails
 from .signing import SigningKey
 
 BUNDLE_FORMAT = "jianwang-bundle/1"
@@ -131,16 +132,6 @@ class ExportResult:
     again: bool  # True: the month was already exported; its stored bundle was written again
 
 
-def recipient_emails(store) -> dict[str, str]:
-    """The provincial addresses for the notes: recipients.json, overridden by settings."""
-    data = json.loads(resource_path("recipients.json").read_text(encoding="utf-8"))
-    emails = {}
-    for recipient in data["recipients"]:
-        key = recipient["key"]
-        emails[key] = store.setting(f"email:{key}") or recipient.get("email", "")
-    return emails
-
-
 def export_month(store, period: str, out_dir: str | Path, *, passphrase: str | None = None,
                  now: datetime | None = None, progress: Progress | None = None) -> ExportResult:
     """Check, sign and write the month's bundle into out_dir, then lock the month.
@@ -180,7 +171,7 @@ def export_month(store, period: str, out_dir: str | Path, *, passphrase: str | N
     created = (now or datetime.now().astimezone()).replace(microsecond=0)
     bundle = build_bundle(form, profile, month, revision=state.next_revision,
                           previous=previous, created=created, key=key,
-                          emails=recipient_emails(store), progress=progress)
+                          emails=provincial_emails(store), progress=progress)
     path = out_dir / bundle.file_name
     temporary = path.with_name(path.name + ".part")
     _write_atomically(temporary, bundle.content)

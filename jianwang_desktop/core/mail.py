@@ -124,18 +124,27 @@ def check_bundle_belongs(bundle: BundleInfo, form: FormDefinition, profile: Prof
 
 
 def find_bundle(store, period: str, given: Path | None = None) -> Path | None:
-    """The bundle to attach for `period`: the file the user gave, else the month's latest.
-
-    The month's latest exported bundle is what the export records of this installation
-    provide; while they record none for `period`, the answer is None and the caller
-    refuses to write drafts, asking for an export or a file.
+    """The bundle to attach for `period`: the file the user gave, else the month's current
+    export (written from the database into `bundles/` beside it), else None.
     """
     if given is not None:
         given = Path(given)
         if not given.is_file():
             raise UserError(f"找不到数据包文件 {given}。")
         return given
-    return None
+    record = store.current_export(period)
+    if record is None:
+        return None
+    folder = store.path.parent / "bundles"
+    path = folder / record.file_name
+    data = store.exported_bundle(period, record.revision)
+    try:
+        if not path.is_file() or path.read_bytes() != data:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    except OSError as e:
+        raise UserError(f"无法写出数据包 {path}:{e.strerror}") from None
+    return path
 
 
 # ---------------------------------------------------------------- the message

@@ -381,6 +381,15 @@ class Store:
     def is_locked(self, period: str) -> bool:
         return self.export_state(period).locked
 
+    def current_export(self, period: str) -> ExportRecord | None:
+        """The exported revision the stored data still equals: the last one, while locked.
+
+        During a 更正 the data is being changed, so no export stands for it.
+        """
+        if not self.is_locked(period):
+            return None
+        return self.exports(period)[-1]
+
     def _refuse_if_locked(self, period: str) -> None:
         state = self.export_state(period)
         if state.locked:

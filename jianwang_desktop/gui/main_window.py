@@ -16,6 +16,7 @@ from ..core.errors import UserError
 from ..core.month_state import MonthStatus, days_left_text, month_status
 from ..core.records import CaseRecord, MonthData, grid_from_cases
 from ..core.reconcile import grid_is_empty, reconcile
+from ..core.recipients import provincial_emails
 from ..core.store import Store
 from ..core.validation import Finding, validate_month
 from .background import run_in_background
@@ -210,7 +211,8 @@ class MainWindow(QMainWindow):
             label.setFont(font)
         self.title_label.setText(self.form.statistics_form.title)
         self.cases_title_label.setText(self.form.cases_form.title)
-        self.notes_label.setText("\n".join(self.form.statistics_form.notes_text()))
+        self.notes_label.setText(
+            "\n".join(self.form.statistics_form.notes_text(provincial_emails(self.store))))
 
     # ------------------------------------------------------------ months
 

@@ -30,6 +30,7 @@ from ..core.domain import Profile
 from ..core.errors import UserError
 from ..core.formdef import FormDefinition, PrintedForm
 from ..core.money import format_amount
+from ..core.recipients import provincial_emails
 from ..core.records import MonthData, Value, totals_row
 from .pdf_text import RADICALS, DrawnText, repair_pdf_text
 
@@ -80,18 +81,17 @@ def print_source(store, period: str, stamp: PrintStamp | None = None,
         month=store.load_month(period),
         stamp=stamp,
         seal=seal_image(store),
-        emails=recipient_emails(store),
+        emails=provincial_emails(store),
         printed_on=printed_on or date.today(),
     )
 
 
-def recipient_emails(store) -> dict[str, str]:
-    """The provincial addresses the notes name, where the office has saved them.
-
-    The published notice hides them; they are stored as settings `email:<recipient key>`.
-    """
-    keys = ("copyright", "police", "cyberspace")
-    return {k: v for k in keys if (v := store.setting(f"email:{k}"))}
+def stamp_for(store, period: str) -> PrintStamp | None:
+    """The stamp of the month's current export, or None (a draft) while none stands for it."""
+    record = store.current_export(period)
+    if record is None:
+        return None
+    return PrintStamp(record.manifest_sha256[:16], record.fingerprint, record.revision)
 
 
 # ---------------------------------------------------------------- page layout
