@@ -112,9 +112,9 @@ def test_cases_sheet_is_landscape_with_repeated_header_and_wrapped_summary():
     assert notes == FORM.cases_form.notes_text(EMAILS)
 
 
-def test_notes_print_with_empty_addresses_until_they_are_set():
+def test_notes_leave_out_addresses_until_they_are_set():
     ws = sheet(books(sample_month(FORM), {})[1])
-    assert ws.cell(10, 1).value == "省版权局版权处:电话:028-86697093,邮箱:"
+    assert ws.cell(10, 1).value == "省版权局版权处:电话:028-86697093"
 
 
 @pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\",\"点我\")", "+1", "-1", "@SUM(A1:A2)",

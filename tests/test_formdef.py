@@ -43,9 +43,10 @@ def test_headings_and_notes_are_the_notice_words():
         if measure.group:
             assert measure.group in text
     for printed in (form.statistics_form, form.cases_form):
-        for note in printed.notes_text():
+        placeholder = dict.fromkeys(("copyright", "police", "cyberspace"), "EMAIL")
+        for note in printed.notes_text(placeholder):
             # The notice hides e-mail addresses; every other character is as printed.
-            for piece in note.split("邮箱:"):
+            for piece in note.split("EMAIL"):
                 assert "".join(piece.split()) in flat, piece
         for footer in printed.footer:
             assert footer in text
@@ -69,3 +70,11 @@ def test_a_new_campaign_is_a_new_file_not_new_code():
     assert form.campaign == "剑网2016"
     assert "新闻" in form.categories
     assert form.current_month(date(2016, 7, 1)).period == "2016-07"
+
+
+def test_notes_name_an_address_only_when_the_office_has_one():
+    form = load_form("剑网2015")
+    [bare] = form.statistics_form.notes_text()
+    assert "邮箱" not in bare and "电话:028-86697093。各市(州)" in bare
+    [with_address] = form.statistics_form.notes_text({"copyright": "bqc@example.gov.cn"})
+    assert "电话:028-86697093,邮箱:bqc@example.gov.cn。" in with_address

@@ -7,6 +7,7 @@ validation rules all come from the file, so next year's campaign is a new file.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -16,6 +17,7 @@ from .errors import UserError
 from .resources import resource_path
 
 FORM_FORMAT = "jianwang-form/1"
+_EMAIL_SLOT = re.compile(r"([,,]?邮箱[::])\{email:(\w+)\}")
 
 
 @dataclass(frozen=True)
@@ -91,14 +93,18 @@ class PrintedForm:
         return self.region_line.format(region=region)
 
     def notes_text(self, emails: dict[str, str] | None = None) -> list[str]:
-        """The notes as printed, with the provincial e-mail addresses filled in."""
+        """The notes as printed, with the provincial e-mail addresses filled in.
+
+        The published notice hides the addresses; where the office has not given one,
+        the words ",邮箱:" go too rather than leaving a dangling label.
+        """
         emails = emails or {}
-        out = []
-        for note in self.notes:
-            for key in ("copyright", "police", "cyberspace"):
-                note = note.replace("{email:%s}" % key, emails.get(key, ""))
-            out.append(note)
-        return out
+
+        def address(match: re.Match) -> str:
+            email = emails.get(match.group(2), "")
+            return f"{match.group(1)}{email}" if email else ""
+
+        return [_EMAIL_SLOT.sub(address, note) for note in self.notes]
 
 
 @dataclass(frozen=True)
