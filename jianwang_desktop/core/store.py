@@ -17,12 +17,14 @@ from typing import Iterator
 from sqlite_utils import Database
 
 from .. import APP_NAME
+from . import backup
 from .domain import Profile
 from .errors import UserError
 from .formdef import FormDefinition, load_form
 from .migrations import SCHEMA_VERSION, known_names, migrations
 from .money import format_amount
 from .records import CASE_TEXT_FIELDS, CaseRecord, Grid, MonthData, Value, empty_grid
+from .sqlerrors import user_error_for, write_errors_as_user_errors
 from .validation import parse_measure, storable_problems, validate_profile
 
 PROFILE_KEYS = ("region", "department", "unit", "filler", "phone")
@@ -55,7 +57,7 @@ class Store:
         stored = self.setting("campaign")
         self.form: FormDefinition = load_form(campaign or stored)
         if stored is None:
-            with self.db.atomic():
+            with self.transaction():
                 self._put_setting("campaign", self.form.campaign)
 
     # ------------------------------------------------------------ lifecycle
@@ -71,7 +73,8 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        with self.db.atomic() as db:
+        """One user action: all of it is stored, or (rolled back) none of it."""
+        with write_errors_as_user_errors(self.path), self.db.atomic() as db:
             yield db
 
     # ------------------------------------------------------------ settings
@@ -344,11 +347,14 @@ def _open(path: Path) -> Database:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA busy_timeout = 5000")
-        if migrations.pending(db):
+        pending = migrations.pending(db)
+        if exists:
+            backup.on_open(db, path, migrating=bool(pending))
+        if pending:
             migrations.apply(db)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except sqlite3.DatabaseError as e:
-        raise UserError(f"无法打开数据库 {path}:{e}") from None
+        raise user_error_for(e, path, "数据库没有打开。") from None
     return db
 
 
@@ -361,6 +367,8 @@ def _refuse_foreign_or_newer(path: Path) -> None:
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("quick_check failed")
         applied: list[str] = []
         if "_sqlite_migrations" in tables:
             applied = [r[0] for r in conn.execute(
@@ -368,7 +376,7 @@ def _refuse_foreign_or_newer(path: Path) -> None:
     except sqlite3.DatabaseError:
         raise UserError(
             f"{path} 不是本程序的数据库文件,或文件已损坏。为保护它,程序没有做任何改动。",
-            ["请确认文件路径;如是损坏的数据库,请从备份恢复。"],
+            backup.damaged_file_advice(path),
         ) from None
     finally:
         conn.close()
