@@ -107,14 +107,11 @@ def _keep_count(conn: sqlite3.Connection) -> int:
 
 
 def _free_name(db_path: Path, reason: str, now: datetime) -> Path:
-    folder = backup_folder(db_path)
+    """stem-date-time-reason.db; a second copy within the same second gets -2, -3, ..."""
     base = f"{Path(db_path).stem}-{now.strftime(_STAMP)}"
-    candidate = folder / f"{base}-{reason}.db"
-    seq = 2
-    while candidate.exists():
-        candidate = folder / f"{base}-{seq}-{reason}.db"
-        seq += 1
-    return candidate
+    same_second = [b for b in list_backups(db_path) if b.taken == now]
+    seq = f"-{len(same_second) + 1}" if same_second else ""
+    return backup_folder(db_path) / f"{base}{seq}-{reason}.db"
 
 
 def copy_database(conn: sqlite3.Connection, db_path: Path, reason: str,
