@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime
 
@@ -222,3 +223,25 @@ def test_restore_without_backups_or_with_an_unknown_name(db_path):
     result = run_cli("backup", "restore", "nonexistent.db", db=db_path)
     assert result.returncode == 2 and "没有名为 nonexistent.db 的备份" in result.stderr.decode()
     assert "Traceback" not in result.stderr.decode()
+
+
+def test_a_failed_daily_copy_does_not_lock_the_clerk_out(db_path, caplog):
+    fill(db_path)
+    (db_path.parent / backup.FOLDER).write_text("a file where the folder should be")
+    with Store(db_path) as s:
+        s.add_case("2015-08", _case(s, "照常保存"))
+    assert "daily backup failed" in caplog.text
+    assert case_names(db_path) == ["甲", "照常保存"]
+
+
+def test_copies_cut_short_by_a_crash_are_cleared_once_stale(store, db_path):
+    folder = backup.backup_folder(db_path)
+    folder.mkdir()
+    stale, fresh = folder / ".jianwang-old.db.partial", folder / ".jianwang-new.db.partial"
+    for path in (stale, fresh):
+        path.write_bytes(b"half a copy")
+    old = datetime.now().timestamp() - backup.STALE_PARTIAL_SECONDS - 60
+    os.utime(stale, (old, old))
+    backup.backup_now(store)
+    assert not stale.exists() and fresh.exists()
+    assert len(backup.list_backups(db_path)) == 1

@@ -146,7 +146,19 @@ def copy_database(conn: sqlite3.Connection, db_path: Path, reason: str,
     return BackupInfo(final, now, reason)
 
 
+STALE_PARTIAL_SECONDS = 3600
+
+
 def _prune(db_path: Path, keep: int) -> None:
+    # A copy cut short by a crash stays a hidden .partial file; clear those that are old
+    # enough not to be another process's copy in progress.
+    cutoff = datetime.now().timestamp() - STALE_PARTIAL_SECONDS
+    for partial in backup_folder(db_path).glob(f".{Path(db_path).stem}-*.partial"):
+        try:
+            if partial.stat().st_mtime < cutoff:
+                partial.unlink()
+        except OSError:
+            pass
     for old in list_backups(db_path)[keep:]:
         try:
             old.path.unlink()

@@ -341,6 +341,7 @@ def _open(path: Path) -> Database:
             raise UserError(f"无法创建数据文件夹 {path.parent}:{e.strerror}") from None
     if exists:
         _refuse_foreign_or_newer(path)
+    db = None
     try:
         db = Database(path)
         db.execute("PRAGMA foreign_keys = ON")
@@ -353,8 +354,12 @@ def _open(path: Path) -> Database:
         if pending:
             migrations.apply(db)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    except sqlite3.DatabaseError as e:
-        raise user_error_for(e, path, "数据库没有打开。") from None
+    except BaseException as e:
+        if db is not None:
+            db.close()  # an open handle would keep the file locked on Windows
+        if isinstance(e, sqlite3.DatabaseError):
+            raise user_error_for(e, path, "数据库没有打开。") from None
+        raise
     return db
 
 
