@@ -3,7 +3,7 @@ leaves the database exactly as it was (every row, timestamps included).
 
 Inputs: arbitrary bytes; arbitrary JSON; and a valid month file with one to three
 mutations (a value of another type, a deleted or unknown field, control characters,
-over-long text, deep nesting, a duplicated key). A mutated file may still be valid (a
+over-long text, deep nesting, a duplicated key, a number too long to convert). A mutated file may still be valid (a
 changed remark is a legal month); then it must be stored exactly as read.
 """
 
@@ -87,7 +87,7 @@ def _spots(node, parent=None, key=None):
 
 
 FREE = ("retype", "delete", "unknown")  # may leave a valid month
-HOSTILE = ("control", "long", "nest", "duplicate")  # never a valid month
+HOSTILE = ("control", "long", "nest", "duplicate", "huge")  # never a valid month
 
 
 @st.composite
@@ -123,6 +123,10 @@ def mutated_documents(draw, base: dict) -> tuple[bytes, bool]:
             parent[key] = "@@nest@@"
             depth = draw(st.sampled_from([50, 900, 5000, 200000]))
             marks['"@@nest@@"'] = "[" * depth + "]" * depth
+        elif kind == "huge":  # more digits than Python converts, or beyond any float
+            parent[key] = "@@huge@@"
+            marks['"@@huge@@"'] = draw(st.sampled_from(["9" * 5000, "-" + "1" * 4301, "1e999999",
+                                                        "0." + "0" * 5000 + "1"]))
         else:  # duplicate: the key twice in its object
             parent[key] = "@@dup@@"
             name = json.dumps(key, ensure_ascii=False)
@@ -177,6 +181,14 @@ def test_control_characters_in_the_header_are_refused(loaded, field):
     doc = valid_document(loaded)
     doc[field] = doc[field][:2] + "\x1b[2J" + doc[field][2:]
     assert not attempt(loaded, json.dumps(doc).encode(), "control")
+
+
+@pytest.mark.parametrize("number", ["9" * 5000, "1" * 31, "1e999999", "-0.00001"])
+def test_huge_or_odd_numbers_are_refused(loaded, number):
+    text = json.dumps(valid_document(loaded), ensure_ascii=False)
+    raw = text.replace('"filed": 2,', f'"filed": {number},', 1)
+    assert raw != text
+    assert not attempt(loaded, raw.encode(), "numbers")
 
 
 def test_oversized_file_is_refused_before_parsing(loaded):

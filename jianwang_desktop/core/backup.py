@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import UserError
-from .sqlerrors import user_error_for
+from .sqlerrors import is_busy, user_error_for, write_errors_as_user_errors
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -205,13 +205,14 @@ def damaged_file_advice(db_path: Path) -> list[str]:
 
 
 def _is_healthy(db_path: Path) -> bool:
+    """False for a damaged or foreign-format file; busy or unreadable is raised, not guessed."""
     # Read-write on purpose: a file left by a crash may need its WAL recovered first.
     conn = sqlite3.connect(db_path, timeout=5)
     try:
         return conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-    except sqlite3.OperationalError as e:  # busy, locked, unreadable: not proof of damage
-        raise user_error_for(e, db_path, "没有恢复,数据库没有改动。") from None
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as e:
+        if type(e) is sqlite3.OperationalError:
+            raise
         return False
     finally:
         conn.close()
@@ -249,6 +250,17 @@ def _set_aside(db_path: Path) -> Path:
     return aside
 
 
+def _claim(conn: sqlite3.Connection, db_path: Path) -> None:
+    """Refuse if another connection has the file open: leaving WAL mode needs it alone."""
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    except sqlite3.OperationalError as e:
+        if not is_busy(e):
+            raise
+        raise UserError(f"数据库 {db_path} 正被另一个程序(或另一个剑网填报窗口)打开,没有恢复。",
+                        ["请先关闭剑网填报的其他窗口和其他使用这个文件的程序,再运行恢复。"]) from None
+
+
 @dataclass(frozen=True)
 class RestoreResult:
     restored: BackupInfo
@@ -270,26 +282,19 @@ def restore(db_path: Path, name: str | None = None) -> RestoreResult:
             raise UserError(f"没有名为 {name} 的备份。", ["用 jianwang backup list 查看可用的备份。"])
     _check_backup(chosen)
     safety, aside = None, None
-    if db_path.exists() and not _is_healthy(db_path):
-        aside = _set_aside(db_path)
-    source = sqlite3.connect(f"{chosen.path.resolve().as_uri()}?mode=ro", uri=True)
-    current = sqlite3.connect(db_path, timeout=0)
-    try:
+    with write_errors_as_user_errors(db_path, "没有恢复完成,数据库保持恢复前的内容。"):
+        if db_path.exists() and not _is_healthy(db_path):
+            aside = _set_aside(db_path)
+        source = sqlite3.connect(f"{chosen.path.resolve().as_uri()}?mode=ro", uri=True)
+        current = sqlite3.connect(db_path, timeout=0)
         try:
-            # Leaving WAL mode needs every other connection closed: our test of "in use".
-            current.execute("PRAGMA journal_mode = DELETE")
-        except sqlite3.OperationalError:
-            raise UserError(f"数据库 {db_path} 正被另一个程序(或另一个剑网填报窗口)打开,没有恢复。",
-                            ["请先关闭剑网填报的其他窗口和其他使用这个文件的程序,再运行恢复。"]) from None
-        if aside is None and db_path.stat().st_size > 0:
-            # Not pruned now: the copy being restored may be the oldest one kept.
-            safety = copy_database(current, db_path, "restore", prune=False)
-        try:
-            source.backup(current)
+            _claim(current, db_path)
+            if aside is None and db_path.stat().st_size > 0:
+                # Not pruned now: the copy being restored may be the oldest one kept.
+                safety = copy_database(current, db_path, "restore", prune=False)
+            source.backup(current)  # inside SQLite's own transaction: all or nothing
             current.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.DatabaseError as e:
-            raise user_error_for(e, db_path, "恢复没有完成,数据库保持恢复前的内容。") from None
-    finally:
-        current.close()
-        source.close()
+        finally:
+            current.close()
+            source.close()
     return RestoreResult(chosen, safety, aside)

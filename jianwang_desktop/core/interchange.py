@@ -94,6 +94,13 @@ def _no_duplicate_keys(pairs):
     return out
 
 
+def _bounded_int(digits: str) -> int:
+    # Python refuses to convert more than 4300 digits with a ValueError; no count is that long.
+    if len(digits.lstrip("-")) > 30:
+        raise UserError(f"JSON 文件中有一个过长的数字({len(digits)} 位),不是件数或金额。")
+    return int(digits)
+
+
 def _no_constants(name):
     raise UserError(f"JSON 文件中有非法的数值 {name}。")
 
@@ -110,6 +117,7 @@ def parse_json(raw: bytes) -> Any:
             text,
             object_pairs_hook=_no_duplicate_keys,
             parse_float=Decimal,
+            parse_int=_bounded_int,
             parse_constant=_no_constants,
         )
     except json.JSONDecodeError as e:

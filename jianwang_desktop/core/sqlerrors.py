@@ -16,7 +16,7 @@ from .errors import UserError
 NOT_SAVED = "刚才的操作没有保存(已整体撤销),此前已保存的数据没有受到影响。"
 
 
-def _error_name(error: sqlite3.Error) -> str:
+def error_name(error: sqlite3.Error) -> str:
     # sqlite_errorname exists from Python 3.11; the message is the fallback.
     name = getattr(error, "sqlite_errorname", "") or ""
     if name:
@@ -31,9 +31,14 @@ def _error_name(error: sqlite3.Error) -> str:
     return ""
 
 
+def is_busy(error: sqlite3.Error) -> bool:
+    """Another connection holds the lock."""
+    return error_name(error).startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
 def user_error_for(error: sqlite3.Error, path: Path, doing: str = NOT_SAVED) -> UserError:
     """A Chinese UserError saying what happened to the database at `path` and what to do."""
-    name = _error_name(error)
+    name = error_name(error)
     if name.startswith("SQLITE_FULL"):
         return UserError(f"磁盘空间已满,无法写入数据库 {path}。{doing}",
                          ["请清理磁盘空间,或把数据库移到空间充足的磁盘(用 --db 指定),然后再做一次。"])
@@ -41,7 +46,7 @@ def user_error_for(error: sqlite3.Error, path: Path, doing: str = NOT_SAVED) -> 
         return UserError(f"数据库文件 {path} 或它所在的文件夹是只读的,无法写入。{doing}",
                          ["请检查文件的“只读”属性和文件夹的写入权限(U 盘是否写保护),"
                           "或用 --db 指定一个可以写入的位置,然后再做一次。"])
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+    if is_busy(error):
         return UserError(f"数据库 {path} 正被另一个程序(或另一个剑网填报窗口)占用。{doing}",
                          ["请关闭其他正在使用这个数据库的程序,然后再做一次。"])
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
