@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from jianwang_desktop.core.records import CaseRecord  # noqa: E402
+from jianwang_desktop.core.records import CaseRecord, MonthData  # noqa: E402
 from jianwang_desktop.core.store import Store  # noqa: E402
 
 PERIODS = ("2015-08", "2015-09")
@@ -41,24 +41,36 @@ def _measures(store: Store, rng: random.Random) -> dict:
     return out
 
 
+def _new_case(store: Store, rng: random.Random, i: int, number: str = "") -> CaseRecord:
+    return CaseRecord(
+        number=number, name=f"案件{i}" + _text(rng, 20), handling_unit="绵阳市文化市场综合执法支队",
+        source=store.case_sources()[0], summary=_text(rng, 1500), result=_text(rng, 200),
+        category=rng.choice(store.form.categories), measures=_measures(store, rng))
+
+
+def _grid(store: Store, rng: random.Random) -> dict:
+    return {category: {key: None if rng.random() < 0.1 else value
+                       for key, value in _measures(store, rng).items()}
+            for category in store.form.categories}
+
+
 def apply_action(store: Store, seed: int, i: int) -> None:
-    """Action i: a whole-grid paste, a new case, or an edited case (each one transaction)."""
+    """Action i: a whole-grid paste, a new case, an edited case, or (every tenth) a whole
+    month replaced as `load --replace` does; each is one transaction."""
     rng = random.Random(seed * 1_000_003 + i)
     period = rng.choice(PERIODS)
-    kind = i % 3
-    cases = store.load_cases(period) if kind == 2 else []
-    if kind == 0:
+    kind = "load" if i % 10 == 9 else ("paste", "add", "edit")[i % 3]
+    cases = store.load_cases(period) if kind == "edit" else []
+    if kind == "load":
+        number = period.replace("-", "")
+        store.replace_month(MonthData(period, _grid(store, rng), [
+            _new_case(store, rng, i, f"{number}-{n + 1:03d}") for n in range(rng.randint(0, 4))]))
+    elif kind == "paste":
         # Every cell of the grid in one paste: a half-written paste would show mixed values.
-        cells = {}
-        for category in store.form.categories:
-            for key, value in _measures(store, rng).items():
-                cells[(category, key)] = None if rng.random() < 0.1 else value
+        cells = {(c, k): v for c, row in _grid(store, rng).items() for k, v in row.items()}
         store.set_cells(period, cells)
-    elif kind == 1 or not cases:
-        store.add_case(period, CaseRecord(
-            name=f"案件{i}" + _text(rng, 20), handling_unit="绵阳市文化市场综合执法支队",
-            source=store.case_sources()[0], summary=_text(rng, 1500), result=_text(rng, 200),
-            category=rng.choice(store.form.categories), measures=_measures(store, rng)))
+    elif kind == "add" or not cases:
+        store.add_case(period, _new_case(store, rng, i))
     else:
         case = rng.choice(cases)
         case.summary = f"第{i}次修改:" + _text(rng, 1500)

@@ -1,7 +1,7 @@
 """Item 1 of issue 8: an acknowledged write survives the writer being SIGKILLed at any moment.
 
 A writer process (tests/crash_writer.py) performs store actions (whole-grid pastes,
-new cases, edited cases) and acknowledges each after its commit. It is killed at random
+new cases, edited cases, whole months replaced as by `load --replace`) and acknowledges each after its commit. It is killed at random
 moments, KILLS times, from a fixed seed; after each kill the database is reopened by the
 store as the app would, and must pass integrity_check and hold exactly the state after
 the acknowledged actions, or after one more (the action that had committed when the kill
@@ -29,7 +29,7 @@ from conftest import MIANYANG
 from crash_writer import apply_action
 
 SEED = 20150801
-KILLS = 80
+KILLS = 100
 EARLY_KILL_SHARE = 0.2  # kills aimed at the child's start-up (opening the file)
 LONGEST_WAIT = 0.12  # seconds of writing before the kill, drawn uniformly
 STALL = 30  # seconds without news from the writer: something is wrong
