@@ -127,7 +127,7 @@ def test_no_migration_without_its_copy(db_path, monkeypatch):
     before = dbcontent.full_dump(db_path)
     with pytest.raises(UserError) as e:
         Store(db_path)
-    assert "备份" in str(e.value)
+    assert "升级前必须先备份" in str(e.value) and "无法创建备份文件夹" in str(e.value)
     assert dbcontent.full_dump(db_path) == before
 
 

@@ -178,7 +178,11 @@ def on_open(db: "Database", db_path: Path, migrating: bool) -> None:
     upgraded. The daily copy is best effort: failing it must not lock a clerk out.
     """
     if migrating:
-        copy_database(db.conn, db_path, "migration")
+        try:
+            copy_database(db.conn, db_path, "migration")
+        except UserError as e:
+            raise UserError("这个版本需要升级数据库结构,升级前必须先备份,但备份没有成功;"
+                            "数据库没有升级,也没有任何改动。", [e.message, *e.details]) from None
     today = datetime.now().date()
     if any(b.reason == "daily" and b.taken.date() == today for b in list_backups(db_path)):
         return
