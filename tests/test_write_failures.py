@@ -110,3 +110,9 @@ def test_every_kind_of_failure_has_a_message(tmp_path, name, words):
     error.sqlite_errorname = name
     message = str(user_error_for(error, tmp_path / "a.db"))
     assert words in message and "没有保存" in message
+
+
+def test_without_error_codes_the_message_text_decides(tmp_path):
+    """Python 3.10 has no sqlite_errorname; SQLite's own wording is the fallback."""
+    error = sqlite3.OperationalError("database or disk is full")
+    assert "磁盘空间已满" in str(user_error_for(error, tmp_path / "a.db"))
