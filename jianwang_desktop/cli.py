@@ -1,4 +1,4 @@
-"""The `jianwang` command: the GUI by default, and init / load / dump / check on the core.
+"""The `jianwang` command: the GUI by default, and init / load / dump / check / backup on the core.
 
 Only `jianwang` with no command (or `gui`) touches Qt, and only then is it imported.
 """
@@ -110,6 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
     seal_what.add_argument("image", nargs="?", type=Path, metavar="SEAL.png",
                            help="印章图片(PNG,透明背景)")
     seal_what.add_argument("--clear", action="store_true", help="不再打印电子印章(留空盖实物章)")
+    backup = commands.add_parser("backup", help="查看、制作或恢复数据库的备份")
+    backup_actions = backup.add_subparsers(dest="backup_action", metavar="操作", required=True)
+    backup_actions.add_parser("list", help="列出备份(最新的在前)")
+    backup_actions.add_parser("now", help="立即备份一次")
+    restore = backup_actions.add_parser("restore", help="用备份替换当前数据库(替换前先备份当前数据)")
+    restore.add_argument("name", nargs="?", metavar="NAME", help="备份文件名(默认:最新的备份)")
     return parser
 
 
@@ -433,6 +439,33 @@ def cmd_seal(args) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args) -> int:
+    from .core import backup
+    from .core.store import default_db_path
+
+    db_path = args.db or default_db_path()
+    if args.backup_action == "now":
+        with _open_store(args) as store:
+            made = backup.backup_now(store, "manual")
+        print(f"已备份到 {made.path}")
+    elif args.backup_action == "list":
+        backups = backup.list_backups(db_path)
+        print(f"数据库:{db_path}\n备份文件夹:{backup.backup_folder(db_path)}")
+        if not backups:
+            print("还没有备份。")
+        for info in backups:
+            print(info.describe())
+    else:
+        result = backup.restore(db_path, args.name)
+        print(f"已用备份 {result.restored.name}({result.restored.when},{result.restored.label})"
+              f"恢复 {db_path}。")
+        if result.safety_copy:
+            print(f"恢复前的数据已备份为 {result.safety_copy.name}。")
+        if result.set_aside:
+            print(f"损坏的文件已改名保留为 {result.set_aside.name}。")
+    return EXIT_OK
+
+
 def cmd_gui(args) -> int:
     from .gui.app import run_gui
 
@@ -442,7 +475,7 @@ def cmd_gui(args) -> int:
 COMMANDS = {"init": cmd_init, "load": cmd_load, "dump": cmd_dump, "check": cmd_check,
             "recipients": cmd_recipients, "mail": cmd_mail, "smtp": cmd_smtp,
             "export": cmd_export, "verify": cmd_verify, "key": cmd_key, "trust": cmd_trust,
-            "correct": cmd_correct, "print": cmd_print, "seal": cmd_seal,
+            "correct": cmd_correct, "print": cmd_print, "seal": cmd_seal, "backup": cmd_backup,
             "gui": cmd_gui, None: cmd_gui}
 
 

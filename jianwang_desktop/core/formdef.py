@@ -13,7 +13,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from .errors import UserError
+from .errors import UserError, visible
 from .resources import resource_path
 
 FORM_FORMAT = "jianwang-form/1"
@@ -247,5 +247,5 @@ def load_form(campaign: str | None = None) -> FormDefinition:
         if form.campaign == campaign:
             return form
     raise UserError(
-        f"不认识的专项行动“{campaign}”。", [f"可用的:{'、'.join(f.campaign for f in forms)}"]
+        f"不认识的专项行动“{visible(campaign, 40)}”。", [f"可用的:{'、'.join(f.campaign for f in forms)}"]
     )

@@ -12,13 +12,13 @@ from functools import cache
 from typing import Any
 
 from .domain import Profile
-from .errors import UserError
+from .errors import UserError, visible
 from .formdef import FormDefinition, load_form
 from .money import NumberError
 from .records import CASE_TEXT_FIELDS, CaseRecord, MonthData, empty_grid, zero_of
 from .resources import resource_path
 from .store import Store, encode_value
-from .validation import field_label, parse_measure, storable_problems
+from .validation import field_label, parse_measure, storable_problems, text_problem
 
 DATA_FORMAT = "jianwang-data/1"
 MAX_JSON_BYTES = 64 * 1024 * 1024
@@ -80,13 +80,25 @@ def dump_month(store: Store, period: str) -> str:
 # ---------------------------------------------------------------- reading
 
 
+def _name(value: Any) -> str:
+    """A name or value taken from the file, shortened for a message."""
+    return visible(value, 40)
+
+
 def _no_duplicate_keys(pairs):
     out = {}
     for key, value in pairs:
         if key in out:
-            raise UserError(f"JSON 文件中字段“{key}”出现了两次,无法判断以哪个为准。")
+            raise UserError(f"JSON 文件中字段“{_name(key)}”出现了两次,无法判断以哪个为准。")
         out[key] = value
     return out
+
+
+def _bounded_int(digits: str) -> int:
+    # Python refuses to convert more than 4300 digits with a ValueError; no count is that long.
+    if len(digits.lstrip("-")) > 30:
+        raise UserError(f"JSON 文件中有一个过长的数字({len(digits)} 位),不是件数或金额。")
+    return int(digits)
 
 
 def _no_constants(name):
@@ -105,6 +117,7 @@ def parse_json(raw: bytes) -> Any:
             text,
             object_pairs_hook=_no_duplicate_keys,
             parse_float=Decimal,
+            parse_int=_bounded_int,
             parse_constant=_no_constants,
         )
     except json.JSONDecodeError as e:
@@ -120,14 +133,14 @@ def _where(path, form: FormDefinition) -> str:
     if parts[0] == "cases" and len(parts) >= 2 and isinstance(parts[1], int):
         where = f"第{parts[1] + 1}条案件"
         if len(parts) >= 3:
-            where += f"的“{field_label(form, str(parts[2]))}”({parts[2]})"
+            where += f"的“{field_label(form, str(parts[2]))}”({_name(parts[2])})"
         return where
     if parts[0] == "statistics" and len(parts) >= 2:
-        where = f"统计表“{parts[1]}”行"
+        where = f"统计表“{_name(parts[1])}”行"
         if len(parts) >= 3:
-            where += f"的“{field_label(form, str(parts[2]))}”({parts[2]})"
+            where += f"的“{field_label(form, str(parts[2]))}”({_name(parts[2])})"
         return where
-    return "字段 " + ".".join(str(p) for p in parts)
+    return "字段 " + ".".join(_name(p) for p in parts)
 
 
 def _schema_message(error) -> str:
@@ -137,7 +150,7 @@ def _schema_message(error) -> str:
         return f"缺少字段“{missing}”"
     if kind == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return f"有不认识的字段:{'、'.join(map(str, extra))}"
+        return f"有不认识的字段:{'、'.join(map(_name, extra[:MAX_REPORTED]))}"
     if kind == "const":
         return f"应为 {json.dumps(error.validator_value, ensure_ascii=False)}"
     if kind == "type":
@@ -188,17 +201,21 @@ def month_from_dict(data: Any) -> tuple[FormDefinition, dict[str, str], MonthDat
     form = load_form(campaign if isinstance(campaign, str) else "")
     _check_schema(data, form)
     problems: list[str] = []
+    for key in HEADER_KEYS:  # lengths are the schema's; here: no line breaks or controls
+        problem = text_problem(data[key], MAX_JSON_BYTES, multiline=False, required=False)
+        if problem:
+            problems.append(f"{field_label(form, key)}({key}):{problem}")
     if data["period"] not in form.periods:
         problems.append(f"月份 {data['period']} 不在“{form.campaign}”的填报月份"
                         f"({'、'.join(form.periods)})内")
     grid = empty_grid(form)
     for category, row in data["statistics"].items():
         if category not in grid:
-            problems.append(f"统计表:没有“{category}”这个案件类别")
+            problems.append(f"统计表:没有“{_name(category)}”这个案件类别")
             continue
         for key, raw in row.items():
             if key not in form.measure_keys:
-                problems.append(f"统计表“{category}”行:有不认识的字段“{key}”")
+                problems.append(f"统计表“{category}”行:有不认识的字段“{_name(key)}”")
                 continue
             try:
                 grid[category][key] = None if raw is None else _json_measure(form, key, raw)
@@ -213,7 +230,7 @@ def month_from_dict(data: Any) -> tuple[FormDefinition, dict[str, str], MonthDat
             if key in CASE_TEXT_FIELDS or key == "category":
                 continue
             if key not in form.measure_keys:
-                problems.append(f"{where}:有不认识的字段“{key}”")
+                problems.append(f"{where}:有不认识的字段“{_name(key)}”")
                 continue
             try:
                 case.measures[key] = _json_measure(form, key, raw)
@@ -225,7 +242,7 @@ def month_from_dict(data: Any) -> tuple[FormDefinition, dict[str, str], MonthDat
         number = case.number.strip()
         if number:
             if number in seen_numbers:
-                problems.append(f"{where}:编号“{number}”与第{seen_numbers[number] + 1}条重复")
+                problems.append(f"{where}:编号“{_name(number)}”与第{seen_numbers[number] + 1}条重复")
             else:
                 seen_numbers[number] = index
         cases.append(case)

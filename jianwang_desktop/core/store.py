@@ -18,12 +18,14 @@ from typing import Iterator
 from sqlite_utils import Database
 
 from .. import APP_NAME
+from . import backup
 from .domain import Profile
 from .errors import UserError
 from .formdef import FormDefinition, load_form
 from .migrations import SCHEMA_VERSION, known_names, migrations
 from .money import format_amount
 from .records import CASE_TEXT_FIELDS, CaseRecord, Grid, MonthData, Value, empty_grid
+from .sqlerrors import user_error_for, write_errors_as_user_errors
 from .validation import parse_measure, storable_problems, text_problem, validate_profile
 
 PROFILE_KEYS = ("region", "department", "unit", "filler", "phone")
@@ -80,7 +82,7 @@ class Store:
         stored = self.setting("campaign")
         self.form: FormDefinition = load_form(campaign or stored)
         if stored is None:
-            with self.db.atomic():
+            with self.transaction():
                 self._put_setting("campaign", self.form.campaign)
 
     # ------------------------------------------------------------ lifecycle
@@ -96,7 +98,8 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        with self.db.atomic() as db:
+        """One user action: all of it is stored, or (rolled back) none of it."""
+        with write_errors_as_user_errors(self.path), self.db.atomic() as db:
             yield db
 
     # ------------------------------------------------------------ settings
@@ -482,17 +485,25 @@ def _open(path: Path) -> Database:
             raise UserError(f"无法创建数据文件夹 {path.parent}:{e.strerror}") from None
     if exists:
         _refuse_foreign_or_newer(path)
+    db = None
     try:
         db = Database(path)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA busy_timeout = 5000")
-        if migrations.pending(db):
+        pending = migrations.pending(db)
+        if exists:
+            backup.on_open(db, path, migrating=bool(pending))
+        if pending:
             migrations.apply(db)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    except sqlite3.DatabaseError as e:
-        raise UserError(f"无法打开数据库 {path}:{e}") from None
+    except BaseException as e:
+        if db is not None:
+            db.close()  # an open handle would keep the file locked on Windows
+        if isinstance(e, sqlite3.DatabaseError):
+            raise user_error_for(e, path, "数据库没有打开。") from None
+        raise
     return db
 
 
@@ -505,6 +516,8 @@ def _refuse_foreign_or_newer(path: Path) -> None:
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("quick_check failed")
         applied: list[str] = []
         if "_sqlite_migrations" in tables:
             applied = [r[0] for r in conn.execute(
@@ -512,7 +525,7 @@ def _refuse_foreign_or_newer(path: Path) -> None:
     except sqlite3.DatabaseError:
         raise UserError(
             f"{path} 不是本程序的数据库文件,或文件已损坏。为保护它,程序没有做任何改动。",
-            ["请确认文件路径;如是损坏的数据库,请从备份恢复。"],
+            backup.damaged_file_advice(path),
         ) from None
     finally:
         conn.close()
