@@ -125,6 +125,7 @@ def test_a_tampered_bundle_is_shown_failing_and_cannot_be_trusted_from_here(
     assert "data.json" in dialog.failures_edit.toPlainText()
     assert "被改动" in dialog.failures_edit.toPlainText()
     assert dialog.path_edit.text() == str(bad)
+    assert not dialog.trust_button.isEnabled()  # a key is trusted from a good bundle only
 
 
 def test_a_file_that_is_no_zip_fails_without_a_traceback(qtbot, receiver, tmp_path):

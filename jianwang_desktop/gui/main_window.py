@@ -316,8 +316,7 @@ class MainWindow(QMainWindow):
         exports = self.store.exports(period)
         revision = self.tr("(第{n}版)").format(n=exports[-1].revision) if exports else ""
         self.lock_label.setText(self.tr(
-            "{month}的报表已导出{revision}并锁定,只能查看。需要修改时请点“更正…”并写明原因,"
-            "改好后再导出下一版。").format(month=self.form.month(period).label, revision=revision))
+            "{month}的报表已导出{revision}并锁定,只能查看。需要修改请点“更正…”,写明原因。").format(month=self.form.month(period).label, revision=revision))
 
     def reload_month(self, period: str) -> None:
         """Show `period` afresh from the store (after an import, export or 更正)."""

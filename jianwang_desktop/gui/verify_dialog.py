@@ -135,13 +135,15 @@ class VerifyDialog(UiDialog):
         if result.trusted:
             return self.tr("签名者指纹:{fp}  受信任({label})").format(
                 fp=fingerprint, label=result.trusted_label)
+        if not result.ok:
+            return self.tr("签名者指纹:{fp}  未受信任(数据包未通过验证)").format(fp=fingerprint)
         return self.tr("签名者指纹:{fp}  未受信任:请打电话与对方逐组核对这个指纹,一致后点“信任此公钥…”。"
                        ).format(fp=fingerprint)
 
     @staticmethod
     def can_trust(result: VerifyResult) -> bool:
-        """Only a key that really signed this manifest, and is not trusted yet."""
-        return bool(result.fingerprint and result.signature_valid and not result.trusted)
+        """Only the key of a bundle that passed every check, and is not trusted yet."""
+        return bool(result.ok and result.fingerprint and not result.trusted)
 
     def trust_signer(self) -> None:
         result = self.result
