@@ -200,3 +200,18 @@ def test_the_printed_key_sheet_carries_the_fingerprint(qtbot, store, tmp_path):
     text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True,
                           check=True).stdout.decode("utf-8")
     assert grouped(public.fingerprint) in text and public.base64 in text
+
+
+def test_settings_show_the_key_fingerprint(qtbot, store):
+    from PySide6.QtWidgets import QLabel
+
+    from jianwang_desktop.core.signing import installation_key
+    from jianwang_desktop.gui.profile_dialog import SettingsDialog
+
+    before = SettingsDialog(store)
+    qtbot.addWidget(before)
+    assert "尚未生成" in before.findChild(QLabel, "keyFingerprintLabel").text()
+    key = installation_key(store.path)
+    after = SettingsDialog(store)
+    qtbot.addWidget(after)
+    assert after.findChild(QLabel, "keyFingerprintLabel").text() == grouped(key.fingerprint)

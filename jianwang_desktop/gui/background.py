@@ -12,10 +12,11 @@ call reaches `on_progress(step, total, text)` on the UI thread.
 
 from __future__ import annotations
 
+import threading
 import traceback
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from ..core.errors import UserError
 
@@ -27,12 +28,19 @@ class _Relay(QObject):
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay, returned: threading.Event):
         super().__init__()
         self.fn = fn
         self.relay = relay
+        self.returned = returned
 
     def run(self) -> None:
+        try:
+            self._run()
+        finally:
+            self.returned.set()  # from here on the worker no longer touches the relay
+
+    def _run(self) -> None:
         try:
             result = self.fn()
         except UserError as e:  # a refusal the user can act on: its message, no traceback
@@ -62,10 +70,19 @@ def run_with_progress(fn: Callable[[Callable[[int, int, str], None]], Any],
 def _start(fn: Callable[[_Relay], Any], on_done, on_failed, on_progress=None) -> None:
     relay = _Relay()  # created here, so it lives on (and calls back on) the UI thread
     _pending.add(relay)
+    returned = threading.Event()
 
-    def finish(callback, value) -> None:
+    def release() -> None:
+        # The UI thread can get the result while the worker is still inside emit(), which
+        # goes on reading the relay: deleting it then crashed now and then. Wait for run().
+        if not returned.is_set():
+            QTimer.singleShot(5, release)
+            return
         _pending.discard(relay)
         relay.deleteLater()
+
+    def finish(callback, value) -> None:
+        release()
         if callback is not None:
             callback(value)
 
@@ -73,4 +90,4 @@ def _start(fn: Callable[[_Relay], Any], on_done, on_failed, on_progress=None) ->
     relay.failed.connect(lambda text: finish(on_failed, text))
     if on_progress is not None:  # a queued connection: the worker's emits arrive in order
         relay.progress.connect(on_progress)
-    QThreadPool.globalInstance().start(_Task(lambda: fn(relay), relay))
+    QThreadPool.globalInstance().start(_Task(lambda: fn(relay), relay, returned))

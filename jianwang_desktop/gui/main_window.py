@@ -547,6 +547,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ closing
 
     def closeEvent(self, event) -> None:
+        if self.menus.exporting:  # the bundle is being signed and recorded: let it finish
+            self.show_message(self.tr("正在导出签名数据包,请等导出完成后再关闭。"))
+            event.ignore()
+            return
         self.case_editor.flush()  # a field still being typed in is stored too
         self._check_timer.stop()
         self._check_generation += 1  # a check or load still running reports to nobody

@@ -99,7 +99,7 @@ class MainMenus(QObject):
                                tr("从 jianwang-data/1 格式的 JSON 文件导入一个月的数据"))
         self.dump_action = a(tr("导出数据文件…"), self.dump_file, "Ctrl+Shift+S",
                              tr("把本月数据写成 JSON 数据文件(不签名、不锁定)"))
-        self.quit_action = a(tr("退出"), self.window.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = a(tr("退出"), self.window.close, "Ctrl+Q")
         self.check_action = a(tr("校验"), self.check, "F5", tr("校验本月数据并列出所有问题"))
         self.export_action = a(tr("导出签名数据包…"), self.export_bundle, "Ctrl+E",
                                tr("校验通过后导出签名数据包,导出后本月锁定"))
