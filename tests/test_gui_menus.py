@@ -282,3 +282,64 @@ def test_menus_name_every_command_with_shortcuts(qtbot, store, open_main):
     shortcuts = [a.shortcut().toString() for a in window.findChildren(type(menus.import_action))
                  if not a.shortcut().isEmpty()]
     assert len(shortcuts) == len(set(shortcuts)), shortcuts  # no key does two things
+
+
+class RecordingProgress(menus_module.QProgressDialog):
+    """The real progress dialog, noting each step it is shown."""
+
+    steps: list = []
+
+    def setValue(self, value):
+        RecordingProgress.steps.append((value, self.maximum(), self.labelText()))
+        super().setValue(value)
+
+
+def test_export_shows_progress_and_its_result_leads_on(qtbot, filled, open_main, out_dir,
+                                                       monkeypatch):
+    from jianwang_desktop.gui.mail_dialog import MailDialog
+
+    RecordingProgress.steps = []
+    monkeypatch.setattr(menus_module, "QProgressDialog", RecordingProgress)
+    opened = []
+    window = open_main()
+    window.menus.opener = lambda url: opened.append(url.toLocalFile()) or True
+    dialog = export_from_menu(qtbot, window)
+    steps = RecordingProgress.steps
+    assert len(steps) >= 3 and steps[-1][0] == steps[-1][1]  # ran to the last step
+    assert [s[0] for s in steps] == sorted(s[0] for s in steps)
+    assert all(text for _v, _m, text in steps)
+    assert window.menus.progress is None and window.work_pane.isEnabled()
+    assert not window.editor_host.isEnabled()  # the register is read-only too
+
+    dialog.findChild(QPushButton, "openFolderButton").click()
+    assert opened == [str(out_dir)]
+    dialog.findChild(QPushButton, "mailButton").click()
+    mail = window.menus.dialog
+    assert isinstance(mail, MailDialog) and mail.isVisible()
+    assert mail.bundle_edit.text().endswith("第1版.zip")
+    mail.close()
+
+
+def test_help_and_about(qtbot, store, open_main, monkeypatch):
+    from PySide6.QtWidgets import QTextBrowser
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "about", staticmethod(lambda parent, title, text:
+                                                           shown.append((title, text))))
+    window = open_main()
+    window.menus.about_action.trigger()
+    assert "剑网填报" in shown[0][0] and store.form.notice in shown[0][1]
+    window.menus.help_action.trigger()
+    text = window.menus.dialog.findChild(QTextBrowser).toPlainText()
+    assert "导出签名数据包" in text and "更正" in text and "验证数据包" in text
+    window.menus.dialog.close()
+
+
+def test_closing_is_refused_while_an_export_runs(qtbot, filled, open_main, out_dir):
+    window = open_main()
+    window.menus.export_action.trigger()
+    assert window.menus.exporting  # its result arrives through the event loop, not yet run
+    assert not window.close() and window.isVisible()
+    assert "正在导出" in window.message_label.text()
+    qtbot.waitUntil(lambda: isinstance(window.menus.dialog, ExportResultDialog), timeout=20000)
+    window.menus.dialog.close()
