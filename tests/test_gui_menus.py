@@ -50,6 +50,7 @@ def out_dir(tmp_path, monkeypatch):
 
 
 def export_from_menu(qtbot, window) -> ExportResultDialog:
+    window.menus.dialog = None  # wait for this export's result, not an earlier one
     window.menus.export_action.trigger()
     qtbot.waitUntil(lambda: isinstance(window.menus.dialog, ExportResultDialog), timeout=20000)
     return window.menus.dialog
