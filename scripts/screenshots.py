@@ -65,6 +65,82 @@ def save(widget, path: Path) -> None:
     print(f"{path}  {image.width()}×{image.height()}  {path.stat().st_size // 1024} KB")
 
 
+def wait_for(condition) -> None:
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + 30
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit("timed out waiting for a background job")
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def export_shots(window, store, tmp: Path, out: Path) -> None:
+    """The export result, the locked month, the 更正 dialog and the verify dialog.
+
+    The dialogs show file paths; they are replaced by a plausible office path so that no
+    path of the machine that made the screenshots ends up in docs/.
+    """
+    import dataclasses
+    import zipfile
+    from datetime import datetime, timedelta, timezone
+
+    from jianwang_desktop.core.bundle import export_month
+    from jianwang_desktop.gui.correction_dialog import CorrectionDialog
+    from jianwang_desktop.gui.export_result import ExportResultDialog
+    from jianwang_desktop.gui.verify_dialog import VerifyDialog
+
+    shown_folder = Path("D:/剑网报送")
+    sent = tmp / "sent"
+    sent.mkdir()
+    when = datetime(2015, 8, 28, 16, 52, 10, tzinfo=timezone(timedelta(hours=8)))
+    result = export_month(store, "2015-08", sent, now=when)
+    record = store.exports("2015-08")[-1]
+    shown = dataclasses.replace(result, path=shown_folder / result.path.name)
+    dialog = ExportResultDialog(shown, record, "2015年8月", lambda url: True, lambda: None,
+                                lambda: None, window)
+    dialog.show()
+    dialog.adjustSize()
+    save(dialog, out / "export-result.png")
+    dialog.close()
+
+    window.reload_month("2015-08")
+    window.tabs.setCurrentWidget(window.statistics_page)
+    save(window, out / "attachment1-exported.png")
+
+    correction = CorrectionDialog(store, "2015-08", window)
+    correction.reason.setPlainText("影视类漏报一件行政处罚案件,补录后重新报送。")
+    correction.show()
+    save(correction, out / "correction.png")
+    correction.close()
+
+    receiver_db = tmp / "province.db"
+    from jianwang_desktop.core.store import Store
+
+    with Store(receiver_db) as receiver:
+        verify = VerifyDialog(receiver)
+        verify.show()
+        verify.verify(result.path)
+        wait_for(lambda: verify.result is not None)
+        verify.path_edit.setText(str(Path("D:/收件") / result.path.name))
+        save(verify, out / "verify-good.png")
+        tampered = tmp / "tampered.zip"
+        with zipfile.ZipFile(result.path) as source, zipfile.ZipFile(tampered, "w") as target:
+            for info in source.infolist():
+                data = source.read(info)
+                if info.filename == "data.json":
+                    data = data.replace(b'"filed": 1', b'"filed": 2', 1)
+                target.writestr(info, data)
+        verify.verify(tampered)
+        wait_for(lambda: verify.result is not None)
+        verify.path_edit.setText(str(Path("D:/收件") / result.path.name))
+        save(verify, out / "verify-tampered.png")
+        verify.close()
+
+
 def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
@@ -97,6 +173,7 @@ def main() -> None:
         window.tabs.setCurrentWidget(window.statistics_page)
         window.statistics_view.setCurrentIndex(window.statistics_model.index(3, 1))
         save(window, out / "attachment1-errors.png")
+        export_shots(window, store, Path(tmp), out)
         window.close()
         store.close()
 

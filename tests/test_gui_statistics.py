@@ -198,7 +198,7 @@ def test_a_locked_month_is_shown_but_not_edited(qtbot, store, open_main):
     store.set_cell("2015-08", "文学", "filed", 4)
     window = open_main(LockingStore(store, "2015-08"))
     assert "【已导出】" in window.month_model.index(1).data()
-    assert "锁定" in window.message_label.text()
+    assert "锁定" in window.lock_label.text() and window.lock_banner.isVisible()
     model = window.statistics_model
     assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
     paste(qtbot, window, "9\r\n")

@@ -34,6 +34,17 @@ MAX_RATIO = 100  # uncompressed / compressed, for members above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
+# The checks in the order they run, as a dialog lists them; VerifyResult.checks holds
+# the outcome of each one that ran (a check is skipped when an earlier one left nothing
+# to check, e.g. no manifest to compare the files with).
+CHECKS = {
+    "zip": "数据包可以安全读取(没有绝对路径、“..”、链接、重名,大小和压缩比正常)",
+    "manifest": "清单 manifest.json 存在且格式正确",
+    "files": "数据包中的文件与清单完全一致(没有增加、删除或改动)",
+    "signature": "Ed25519 签名有效",
+    "contents": "data.json 符合格式,Excel 表格中的数字与 data.json 一致",
+}
+
 
 @dataclass
 class VerifyResult:
@@ -45,6 +56,14 @@ class VerifyResult:
     trusted: bool = False
     trusted_label: str | None = None
     month: MonthData | None = None
+    checks: dict[str, bool] = field(default_factory=dict)  # CHECKS key -> passed
+
+    def check(self, key: str, run):
+        """Run one check; it passed when it added no failure. Returns what `run` returns."""
+        before = len(self.failures)
+        value = run()
+        self.checks[key] = len(self.failures) == before
+        return value
 
     @property
     def ok(self) -> bool:
@@ -107,28 +126,33 @@ def verify_bundle(raw: bytes, trusted: dict[str, tuple[str, str]] | None = None,
     if len(raw) > MAX_BUNDLE_BYTES:
         result.fail("文件过大,不是剑网填报的数据包。")
         return result
-    members = _read_members(raw, result)
+    members = result.check("zip", lambda: _read_members(raw, result))
     if members is None:
+        result.checks["zip"] = False
         return result
     manifest_raw = members.get(MANIFEST_NAME)
     signature_raw = members.get(SIGNATURE_NAME)
     if manifest_raw is None:
         result.fail(f"数据包中没有 {MANIFEST_NAME}(清单)。")
+        result.checks["manifest"] = False
     if signature_raw is None:
         result.fail(f"数据包中没有 {SIGNATURE_NAME}(签名)。")
+        result.checks["signature"] = False
     if manifest_raw is None:
         return result
-    manifest = _check_manifest(manifest_raw, result)
+    manifest = result.check("manifest", lambda: _check_manifest(manifest_raw, result))
     if manifest is None:
         return result
     result.manifest = manifest
-    _check_files(manifest, members, result)
+    result.check("files", lambda: _check_files(manifest, members, result))
+    before = len(result.failures)
     public = _check_signer(manifest, result)
     if public is not None and signature_raw is not None:
         _check_signature(public, manifest_raw, signature_raw, result)
+    result.checks["signature"] = result.signature_valid and len(result.failures) == before
     if public is not None:
         _check_trust(public, trusted or {}, result)
-    _check_contents(manifest, members, result)
+    result.check("contents", lambda: _check_contents(manifest, members, result))
     return result
 
 

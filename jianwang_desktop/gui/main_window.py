@@ -7,9 +7,9 @@ from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QLineEdit, QListView,
-                               QMainWindow, QMessageBox, QPushButton, QTableView, QTabWidget,
-                               QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHeaderView, QLabel, QLineEdit,
+                               QListView, QMainWindow, QMessageBox, QPushButton, QTableView,
+                               QTabWidget, QWidget)
 
 from .. import APP_DISPLAY_NAME
 from ..core.errors import UserError
@@ -23,6 +23,7 @@ from .background import run_in_background
 from .case_editor import CaseEditor
 from .case_model import CaseFilterModel, CaseTableModel
 from .findings_model import CHECKING, FindingRole, FindingsModel, MonthListModel, ReconcileModel
+from .menus import MainMenus
 from .statistics_model import StatisticsModel
 from .statistics_view import StatisticsView
 from .uiload import child, load_ui
@@ -79,6 +80,8 @@ class MainWindow(QMainWindow):
 
         self._setup_cases()
         self._setup_findings()
+        self._setup_lock_banner()
+        self.menus = MainMenus(self)
         self._check_timer = QTimer(self, singleShot=True, interval=150)
         self._check_timer.timeout.connect(self.check_now)
 
@@ -189,6 +192,16 @@ class MainWindow(QMainWindow):
         self.reconcile_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.fill_from_cases_button.clicked.connect(self.fill_from_cases)
 
+    def _setup_lock_banner(self) -> None:
+        """Above the forms of an exported month: it is locked, and 更正… is the way to change it."""
+        self.lock_banner: QFrame = load_ui("lock_banner", self.work_pane)
+        self.lock_label: QLabel = child(self.lock_banner, QLabel, "lockLabel")
+        self.correct_button: QPushButton = child(self.lock_banner, QPushButton, "correctButton")
+        self.correct_button.clicked.connect(lambda: self.menus.correct())
+        self.work_pane.layout().insertWidget(
+            self.work_pane.layout().indexOf(self.message_label) + 1, self.lock_banner)
+        self.lock_banner.hide()
+
     def _setup_actions(self) -> None:
         self.undo_action: QAction = self.undo_stack.createUndoAction(self, self.tr("撤销"))
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
@@ -281,9 +294,7 @@ class MainWindow(QMainWindow):
         for widget in (self.fill_zero_button, self.add_case_button, self.duplicate_case_button,
                        self.delete_case_button, self.editor_host):
             widget.setEnabled(not locked)
-        if locked:
-            self.show_message(self.tr("{month}的报表已导出并锁定,只能查看。").format(
-                month=self.form.month(period).label))
+        self._show_lock(period, locked)
         self.case_model.set_cases(month.cases)
         self._case_order = [c.id for c in month.cases]
         self.case_editor.set_case(None)
@@ -297,6 +308,20 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{APP_DISPLAY_NAME} · {self.store.path}")
         self._update_case_count()
         self.check_now()
+
+    def _show_lock(self, period: str, locked: bool) -> None:
+        self.lock_banner.setVisible(locked)
+        if not locked:
+            return
+        exports = self.store.exports(period)
+        revision = self.tr("(第{n}版)").format(n=exports[-1].revision) if exports else ""
+        self.lock_label.setText(self.tr(
+            "{month}的报表已导出{revision}并锁定,只能查看。需要修改请点“更正…”,写明原因。").format(month=self.form.month(period).label, revision=revision))
+
+    def reload_month(self, period: str) -> None:
+        """Show `period` afresh from the store (after an import, export or 更正)."""
+        self.period = ""
+        self.select_month(period)
 
     def show_profile(self) -> None:
         profile = self.store.profile()
@@ -522,6 +547,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ closing
 
     def closeEvent(self, event) -> None:
+        if self.menus.exporting:  # the bundle is being signed and recorded: let it finish
+            self.show_message(self.tr("正在导出签名数据包,请等导出完成后再关闭。"))
+            event.ignore()
+            return
         self.case_editor.flush()  # a field still being typed in is stored too
         self._check_timer.stop()
         self._check_generation += 1  # a check or load still running reports to nobody

@@ -130,6 +130,11 @@ class SettingsDialog(_ProfileDialog):
         super().__init__(store, parent)
         self.sources: QPlainTextEdit = child(self.ui, QPlainTextEdit, "sourcesEdit")
         self.sources.setPlainText("\n".join(store.case_sources()))
+        from ..core.signing import grouped, installation_public_key
+
+        public = installation_public_key(store.path)
+        child(self.ui, QLabel, "keyFingerprintLabel").setText(
+            grouped(public.fingerprint) if public else self.tr("尚未生成(第一次导出时自动生成)"))
 
     def save(self) -> None:
         profile = self.fields.profile()
