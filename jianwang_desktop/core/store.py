@@ -399,8 +399,8 @@ class Store:
             label = self.form.month(period).label
             raise UserError(
                 f"{label}的数据已导出(第{state.exported}版)并锁定,不能修改。",
-                ["确需修改时请先“更正”并写明原因(命令行:jianwang correct --month "
-                 f"{period} --reason 原因),更正后导出的是第{state.next_revision}版。"],
+                ["确需修改时请先“更正”并写明原因(菜单“报表 → 更正…”,或命令 jianwang correct "
+                 f"--month {period} --reason 原因),更正后导出的是第{state.next_revision}版。"],
             )
 
     def start_correction(self, period: str, reason: str) -> ExportState:
