@@ -65,7 +65,8 @@ def manifest_bytes(manifest: dict[str, Any]) -> bytes:
 def build_bundle(form: FormDefinition, profile: Profile, month: MonthData, *, revision: int,
                  previous: str | None, created: datetime, key: SigningKey,
                  emails: dict[str, str] | None = None,
-                 progress: Progress | None = None) -> Bundle:
+                 progress: Progress | None = None,
+                 contributions: list[dict] | None = None) -> Bundle:
     """Everything in memory; nothing is written or recorded here."""
     from . import excel
     from .interchange import dumps, month_to_dict
@@ -74,7 +75,8 @@ def build_bundle(form: FormDefinition, profile: Profile, month: MonthData, *, re
         raise ValueError("created needs a UTC offset")
     step = _stepper(progress, 4)
     step("正在写数据文件 data.json")
-    files = {DATA_NAME: dumps(month_to_dict(form, profile, month)).encode("utf-8")}
+    data = month_to_dict(form, profile, month, contributions)
+    files = {DATA_NAME: dumps(data).encode("utf-8")}
     step("正在生成附件1、附件2 的 Excel 表格")
     files.update(excel.attachment_files(form, profile, month, emails, created))
     step("正在签名")
@@ -139,6 +141,7 @@ def export_month(store, period: str, out_dir: str | Path, *, passphrase: str | N
     A month that is already exported (and locked) gets its stored bundle written again,
     byte for byte; changing it needs `store.start_correction` first.
     """
+    from .rollup import combined_month, contribution_dicts
     from .signing import installation_key
     from .validation import validate_month
 
@@ -158,7 +161,7 @@ def export_month(store, period: str, out_dir: str | Path, *, passphrase: str | N
         if progress:
             progress(1, 1, f"{label}已导出过,已重新写出第{record.revision}版")
         return ExportResult(path, record.revision, record.fingerprint, again=True)
-    month = store.load_month(period)
+    month = combined_month(store, period)  # at a 市(州)版权局: the city total
     errors = [f for f in validate_month(form, month) if f.is_error]
     if errors:
         shown = [f.describe(form) for f in errors[:30]]
@@ -171,7 +174,8 @@ def export_month(store, period: str, out_dir: str | Path, *, passphrase: str | N
     created = (now or datetime.now().astimezone()).replace(microsecond=0)
     bundle = build_bundle(form, profile, month, revision=state.next_revision,
                           previous=previous, created=created, key=key,
-                          emails=provincial_emails(store), progress=progress)
+                          emails=provincial_emails(store), progress=progress,
+                          contributions=contribution_dicts(store, period))
     path = out_dir / bundle.file_name
     temporary = path.with_name(path.name + ".part")
     _write_atomically(temporary, bundle.content)

@@ -37,11 +37,13 @@ def _validator():
 # ---------------------------------------------------------------- writing
 
 
-def month_to_dict(form: FormDefinition, profile: Profile, month: MonthData) -> dict[str, Any]:
+def month_to_dict(form: FormDefinition, profile: Profile, month: MonthData,
+                  contributions: list[dict] | None = None) -> dict[str, Any]:
+    """contributions: at a 市(州)版权局, the departments' figures inside `statistics`."""
     def plain(value):
         return None if value is None else _json_value(value)
 
-    return {
+    data = {
         "format": DATA_FORMAT,
         "campaign": form.campaign,
         **profile.as_dict(),
@@ -52,6 +54,9 @@ def month_to_dict(form: FormDefinition, profile: Profile, month: MonthData) -> d
         },
         "cases": [_case_to_dict(form, case) for case in month.cases],
     }
+    if contributions is not None:
+        data["contributions"] = contributions
+    return data
 
 
 def _json_value(value: int | Decimal) -> int | str:
@@ -71,10 +76,14 @@ def dumps(data: dict[str, Any]) -> str:
 
 
 def dump_month(store: Store, period: str) -> str:
+    """The month as exported: at a 市(州)版权局 the city total, at the province its totals."""
+    from .rollup import combined_month, contribution_dicts
+
     profile = store.profile()
     if profile is None:
         raise UserError("还没有设置填报单位信息,请先运行 jianwang init 或在程序中完成设置。")
-    return dumps(month_to_dict(store.form, profile, store.load_month(period)))
+    return dumps(month_to_dict(store.form, profile, combined_month(store, period),
+                               contribution_dicts(store, period)))
 
 
 # ---------------------------------------------------------------- reading
