@@ -3,7 +3,7 @@
 The clerk edits only the office's own figures (Store.load_month / set_cells); what is
 exported, dumped and checked is `combined_month`: at a 市(州)版权局 its own figures plus the
 current bundles of its 公安局 and 网信办, at the province the current bundles of every
-市(州). Counts are ints and amounts Decimals; nothing is ever rounded.
+市(州) (figures only: the received cases are in the register, core/register.py). Counts are ints and amounts Decimals; nothing is ever rounded.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from decimal import Decimal
 from .formdef import FormDefinition
 from .receiving import (Received, Sender, current_bundles, is_province, received_grid,
                         senders_of)
-from .records import CaseRecord, Grid, MonthData, empty_grid
-from .store import decode_value
+from .records import Grid, MonthData, empty_grid
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,9 @@ def combined_month(store, period: str) -> MonthData:
         parts = contributions(store, period)
         grid = (sum_grids(store.form, [c.grid for c in parts]) if parts
                 else empty_grid(store.form))
-        return MonthData(period, grid, received_cases_of(store, [c.bundle for c in parts]))
+        # Case numbers are unique per office only, so the received cases stay in the
+        # register (register.search_cases) instead of one month's 附件2.
+        return MonthData(period, grid, [])
     own = store.load_month(period)
     if not is_city_office(profile):
         return own
@@ -101,23 +102,6 @@ def contribution_dicts(store, period: str) -> list[dict] | None:
         out.append({"department": b.department, "unit": b.unit, "revision": b.revision,
                     "bundle_sha256": b.sha256, "statistics": statistics["statistics"]})
     return out or None
-
-
-def received_cases_of(store, bundles: list[Received]) -> list[CaseRecord]:
-    import json
-
-    from .records import CASE_TEXT_FIELDS
-
-    cases: list[CaseRecord] = []
-    for bundle in bundles:
-        rows = store.db.execute(
-            "SELECT " + ", ".join(CASE_TEXT_FIELDS) + ", category, measures FROM received_cases "
-            "WHERE bundle_id = ? ORDER BY position", [bundle.id])
-        for *texts, category, measures in rows:
-            decoded = {k: decode_value(store.form, k, v) for k, v in json.loads(measures).items()
-                       if k in store.form.measure_keys}
-            cases.append(CaseRecord(*texts, category=category, measures=decoded))
-    return cases
 
 
 def monthly_totals(store) -> dict[str, Grid]:
