@@ -1,0 +1,189 @@
+"""Import at a 市(州)版权局: verified first, key rules, revisions, nothing changed on refusal."""
+
+import io
+import random
+import zipfile
+
+import pytest
+
+from jianwang_desktop.core.bundle import export_month
+from jianwang_desktop.core.errors import UserError
+from jianwang_desktop.core.receiving import (DUPLICATE, HISTORY, IMPORTED, current_bundles,
+                                             import_bundle, import_file, received)
+from jianwang_desktop.core.rollup import combined_month, contribution_dicts
+from jianwang_desktop.core.signing import installation_public_key
+
+from conftest import run_cli
+from province_fixture import due_time, fill_and_export, make_office, office_profile
+
+PERIOD = "2015-08"
+
+
+@pytest.fixture
+def offices(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    police = make_office(tmp_path, office_profile("绵阳市", "公安局"))
+    city = make_office(tmp_path, office_profile("绵阳市", "版权局"))
+    rng = random.Random(7)
+    fill_and_export(police, PERIOD, rng, out)
+    return police, city, out, rng
+
+
+def snapshot(office):
+    with office.store() as store:
+        rows = store.db.execute("SELECT sha256, revision FROM received_bundles").fetchall()
+        keys = store.trusted_keys()
+    return rows, keys
+
+
+def test_untrusted_key_is_refused_and_nothing_changes(offices):
+    police, city, _, _ = offices
+    with city.store() as store:
+        with pytest.raises(UserError) as e:
+            import_file(store, police.bundles[PERIOD])
+    assert "不在受信任列表中" in str(e.value) and "--trust-new" in str(e.value)
+    assert snapshot(city) == ([], {})
+
+
+def test_trust_new_trusts_a_first_key_and_the_same_bundle_twice_is_a_no_op(offices):
+    police, city, _, _ = offices
+    with city.store() as store:
+        first = import_file(store, police.bundles[PERIOD], trust_new=True)
+        assert first.status == IMPORTED and first.newly_trusted
+        assert first.fingerprint in store.trusted_keys()
+        again = import_file(store, police.bundles[PERIOD], trust_new=True)
+        assert again.status == DUPLICATE and "已导入过" in again.message
+        assert len(received(store)) == 1
+
+
+def tamper(raw: bytes, member: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == member:
+                data = data.replace(b'"filed": ', b'"filed": 1', 1)
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+def test_tampered_bundle_is_refused_with_the_verifier_s_reason(offices):
+    police, city, _, _ = offices
+    raw = tamper(police.bundles[PERIOD].read_bytes(), "data.json")
+    with city.store() as store:
+        with pytest.raises(UserError) as e:
+            import_bundle(store, raw, "改过的.zip", trust_new=True)
+    assert "验证未通过" in str(e.value) and "sha256 不符" in str(e.value)
+    assert snapshot(city) == ([], {})
+
+
+def test_newer_revision_supersedes_and_older_after_newer_is_history(offices):
+    police, city, out, _ = offices
+    first = police.bundles[PERIOD].read_bytes()
+    with police.store() as store:
+        store.start_correction(PERIOD, "改正罚款")
+        store.set_cell(PERIOD, "文学", "servers", 99)
+        second = export_month(store, PERIOD, out, now=due_time(store.form, PERIOD, 1))
+    with city.store() as store:
+        assert import_file(store, second.path, trust_new=True).status == IMPORTED
+        older = import_bundle(store, first, "第1版.zip")
+        assert older.status == HISTORY and "仍以第2版为准" in older.message
+        assert [r.revision for r in received(store)] == [1, 2]
+        assert current_bundles(store, PERIOD)[next(iter(current_bundles(store, PERIOD)))] \
+            .revision == 2
+        assert combined_month(store, PERIOD).statistics["文学"]["servers"] is None  # own blank
+        assert contribution_dicts(store, PERIOD)[0]["revision"] == 2
+        assert contribution_dicts(store, PERIOD)[0]["statistics"]["文学"]["servers"] == 99
+
+
+def test_in_order_newer_revision_says_it_replaces(offices):
+    police, city, out, _ = offices
+    with city.store() as store:
+        import_file(store, police.bundles[PERIOD], trust_new=True)
+    with police.store() as store:
+        store.start_correction(PERIOD, "补录")
+        second = export_month(store, PERIOD, out, now=due_time(store.form, PERIOD, 1))
+    with city.store() as store:
+        outcome = import_file(store, second.path)
+    assert outcome.status == IMPORTED and "取代第1版" in outcome.message
+
+
+def test_known_office_with_a_new_key_needs_explicit_trust(offices, tmp_path):
+    police, city, out, rng = offices
+    with city.store() as store:
+        import_file(store, police.bundles[PERIOD], trust_new=True)
+    # 绵阳市公安局 reinstalled: new database folder, new key, same office
+    again = make_office(tmp_path / "reinstalled", police.profile)
+    path = fill_and_export(again, "2015-09", rng, out)
+    with city.store() as store:
+        with pytest.raises(UserError) as e:
+            import_file(store, path, trust_new=True)
+        assert "换了签名密钥" in str(e.value) and "trust add" in str(e.value)
+        assert len(received(store)) == 1
+        key = installation_public_key(again.db)
+        store.trust_key(key.fingerprint, key.base64, "绵阳市公安局(新)")
+        assert import_file(store, path).status == IMPORTED
+
+
+def test_a_key_of_another_office_is_refused(offices, tmp_path):
+    police, city, out, rng = offices
+    with city.store() as store:
+        import_file(store, police.bundles[PERIOD], trust_new=True)
+    # the same installation re-set as 网信办 signs with 公安局's key
+    with police.store() as store:
+        store.db.execute("UPDATE settings SET value = '网信办' WHERE key = 'department'")
+        store.db.execute("UPDATE settings SET value = '绵阳市网信办' WHERE key = 'unit'")
+    path = fill_and_export(police, "2015-09", rng, out)
+    with city.store() as store:
+        with pytest.raises(UserError) as e:
+            import_file(store, path, trust_new=True)
+    assert "绵阳市公安局的密钥" in str(e.value)
+
+
+def test_bundles_not_addressed_to_this_office_are_refused(offices, tmp_path):
+    police, city, out, rng = offices
+    other = make_office(tmp_path, office_profile("德阳市", "公安局"))
+    path = fill_and_export(other, PERIOD, rng, out)
+    with city.store() as store:
+        with pytest.raises(UserError) as e:
+            import_file(store, path, trust_new=True)
+    assert "不应报送绵阳市版权局" in str(e.value)
+    with police.store() as store:  # a 公安局 receives nothing
+        with pytest.raises(UserError):
+            import_file(store, path, trust_new=True)
+
+
+def test_city_export_validates_the_total_and_keeps_the_own_grid(offices):
+    police, city, out, rng = offices
+    with city.store() as store:
+        import_file(store, police.bundles[PERIOD], trust_new=True)
+        with pytest.raises(UserError) as e:  # own figures blank: the total is not complete
+            export_month(store, PERIOD, out)
+        assert "错误" in str(e.value)
+        assert store.has_data(PERIOD) is False
+
+
+def test_cli_import_status_city_totals_cases(offices, tmp_path):
+    police, city, out, rng = offices
+    r = run_cli("import", str(police.bundles[PERIOD]), db=city.db)
+    assert r.returncode == 2 and "不在受信任列表中" in r.stderr.decode()
+    r = run_cli("import", "--trust-new", str(police.bundles[PERIOD]), db=city.db)
+    assert r.returncode == 0 and "已导入 绵阳市公安局" in r.stdout.decode()
+    r = run_cli("import", str(police.bundles[PERIOD]), db=city.db)
+    assert r.returncode == 0 and "已导入过" in r.stdout.decode()
+    r = run_cli("city", "--month", PERIOD, db=city.db)
+    text = r.stdout.decode()
+    assert r.returncode == 0 and "公安局" in text and "尚未报送:网信办" in text
+    r = run_cli("status", db=city.db)
+    assert r.returncode == 0 and "公安局:第1版" in r.stdout.decode()
+    r = run_cli("status", "--json", db=city.db)
+    import json
+    rows = json.loads(r.stdout.decode())
+    assert rows[1]["departments"] == [{"department": "公安局", "revision": 1},
+                                      {"department": "网信办", "revision": 0}]
+    r = run_cli("totals", "--out", str(tmp_path / "figures.xlsx"), db=city.db)
+    assert r.returncode == 0 and (tmp_path / "figures.xlsx").stat().st_size > 0
+    assert "专项行动累计" in r.stdout.decode()
+    r = run_cli("cases", "--month", PERIOD, db=city.db)
+    assert r.returncode == 0 and "共 1 条案件" in r.stdout.decode()
