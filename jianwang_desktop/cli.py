@@ -124,6 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
     totals = commands.add_parser("totals", help="专项行动累计及各月数据(供工作总结);省级汇总表")
     totals.add_argument("--out", type=Path, metavar="OUT.xlsx", help="另写成 Excel 文件")
 
+    attach = commands.add_parser("attach", help="把工作计划或工作总结签名打包,报省版权局")
+    attach.add_argument("--kind", required=True, choices=["work_plan", "summary"],
+                        help="work_plan:工作计划;summary:工作总结")
+    attach.add_argument("document", type=Path, metavar="FILE", help="文档(.docx、.pdf 等)")
+    attach.add_argument("--out", required=True, type=Path, help="输出文件夹")
+
     cases = commands.add_parser("cases", help="查询收到的全部案件")
     cases.add_argument("--region", help="市(州)")
     cases.add_argument("--month", help="月份,如 2015-08")
@@ -621,6 +627,19 @@ def cmd_totals(args) -> int:
     return EXIT_OK
 
 
+def cmd_attach(args) -> int:
+    from .core.attachments import deadline, export_attachment
+    from .core.signing import grouped
+
+    with _open_store(args) as store:
+        due = deadline(store, args.kind)
+        result = export_attachment(store, args.kind, args.document, args.out,
+                                   passphrase=_passphrase())
+    print(f"已把{due.label}签名打包(第{result.revision}版):{result.path}")
+    print(f"签名指纹:{grouped(result.fingerprint)};报送{due.to},截止 {due.due.month}月{due.due.day}日。")
+    return EXIT_OK
+
+
 def cmd_cases(args) -> int:
     from .core.register import CaseFilter, search_cases
 
@@ -649,7 +668,7 @@ COMMANDS = {"init": cmd_init, "load": cmd_load, "dump": cmd_dump, "check": cmd_c
             "export": cmd_export, "verify": cmd_verify, "key": cmd_key, "trust": cmd_trust,
             "correct": cmd_correct, "print": cmd_print, "seal": cmd_seal,
             "import": cmd_import, "status": cmd_status, "city": cmd_city,
-            "totals": cmd_totals, "cases": cmd_cases,
+            "totals": cmd_totals, "cases": cmd_cases, "attach": cmd_attach,
             "gui": cmd_gui, None: cmd_gui}
 
 

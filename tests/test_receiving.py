@@ -187,3 +187,36 @@ def test_cli_import_status_city_totals_cases(offices, tmp_path):
     assert "专项行动累计" in r.stdout.decode()
     r = run_cli("cases", "--month", PERIOD, db=city.db)
     assert r.returncode == 0 and "共 1 条案件" in r.stdout.decode()
+
+
+def test_work_plan_and_summary_travel_as_signed_bundles_to_the_province(tmp_path):
+    from jianwang_desktop.core.attachments import export_attachment
+    from jianwang_desktop.core.verify import verify_file
+    from province_fixture import PROVINCE
+
+    out = tmp_path / "out"
+    out.mkdir()
+    city = make_office(tmp_path, office_profile("绵阳市", "版权局"))
+    document = tmp_path / "绵阳市剑网2015工作总结.docx"
+    document.write_bytes(b"PK\x03\x04 not really a docx, any bytes will do")
+    with city.store() as store:
+        first = export_attachment(store, "summary", document, out)
+        document.write_bytes(b"second draft")
+        second = export_attachment(store, "summary", document, out)
+    assert first.path.name == "绵阳市-版权局-工作总结-第1版.zip" and second.revision == 2
+    result = verify_file(second.path)
+    assert result.ok, result.failures
+    assert result.manifest["kind"] == "summary" and result.manifest["period"] == "2015-11"
+    assert result.manifest["files"][0]["name"] == document.name
+    province = make_office(tmp_path, PROVINCE)
+    with province.store() as store:
+        assert import_file(store, second.path, trust_new=True).status == IMPORTED
+        assert import_file(store, first.path).status == HISTORY
+        assert [r.revision for r in received(store, "summary")] == [1, 2]
+        assert received(store) == []  # no month was received
+    with city.store() as store:  # a 版权局 does not receive work summaries
+        with pytest.raises(UserError):
+            import_file(store, first.path, trust_new=True)
+    r = run_cli("attach", "--kind", "work_plan", str(document), "--out", str(out), db=city.db)
+    assert r.returncode == 0 and "工作计划" in r.stdout.decode()
+    assert verify_file(out / "绵阳市-版权局-工作计划-第1版.zip").ok

@@ -80,13 +80,26 @@ def build_bundle(form: FormDefinition, profile: Profile, month: MonthData, *, re
     step("正在生成附件1、附件2 的 Excel 表格")
     files.update(excel.attachment_files(form, profile, month, emails, created))
     step("正在签名")
+    bundle = pack_bundle(form, profile, month.period, files, revision=revision,
+                         previous=previous, created=created, key=key)
+    step("正在打包")
+    return bundle
+
+
+def pack_bundle(form: FormDefinition, profile: Profile, period: str, files: dict[str, bytes],
+                *, revision: int, previous: str | None, created: datetime, key: SigningKey,
+                kind: str | None = None) -> Bundle:
+    """Sign a manifest of `files` and zip them; kind None is a month's report."""
+    from . import excel
+
     manifest = {
         "format": BUNDLE_FORMAT,
+        **({"kind": kind} if kind else {}),
         "campaign": form.campaign,
         "region": profile.region,
         "department": profile.department,
         "unit": profile.unit,
-        "period": month.period,
+        "period": period,
         "revision": revision,
         "created": created.isoformat(timespec="seconds"),
         "previous": previous,
@@ -101,15 +114,19 @@ def build_bundle(form: FormDefinition, profile: Profile, month: MonthData, *, re
         },
     }
     raw_manifest = manifest_bytes(manifest)
-    files[MANIFEST_NAME] = raw_manifest
-    files[SIGNATURE_NAME] = base64.b64encode(key.sign(raw_manifest))
-    step("正在打包")
+    files = {**files, MANIFEST_NAME: raw_manifest,
+             SIGNATURE_NAME: base64.b64encode(key.sign(raw_manifest))}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for name in sorted(files):
             excel.write_member(archive, name, files[name], created)
-    return Bundle(bundle_file_name(profile, month.period, revision), out.getvalue(), manifest,
-                  raw_manifest)
+    name = bundle_file_name(profile, period, revision)
+    if kind:
+        name = name.replace(f"-{period}-", f"-{ATTACHMENT_KINDS[kind]}-")
+    return Bundle(name, out.getvalue(), manifest, raw_manifest)
+
+
+ATTACHMENT_KINDS = {"work_plan": "工作计划", "summary": "工作总结"}
 
 
 def _stepper(progress: Progress | None, total: int) -> Callable[[str], None]:

@@ -140,6 +140,8 @@ def import_bundle(store, raw: bytes, source: str, trust_new: bool = False,
         raise UserError(f"{source} 属于“{manifest['campaign']}”,本数据库是"
                         f"“{store.form.campaign}”,未导入。")
     expected = senders_of(profile)
+    if kind != MONTH_KIND and not is_province(profile):
+        raise UserError(f"{source} 是{manifest['unit']}的工作计划或总结,应报送省版权局,未导入。")
     if sender not in expected:
         raise UserError(f"{source} 是{manifest['unit']}的数据包,不应报送{profile.unit},未导入。",
                         [_who_we_receive(profile, expected)])

@@ -307,6 +307,11 @@ def _check_contents(manifest: dict, members: dict[str, bytes], result: VerifyRes
     from . import excel
     from .interchange import month_from_dict, parse_json
 
+    if manifest.get("kind", "month") != "month":
+        # A 工作计划 / 工作总结: one attached document, whatever its format.
+        if len(manifest["files"]) != 1:
+            result.fail(f"{MANIFEST_NAME}:工作计划或工作总结的数据包应正好附有一个文件。")
+        return
     raw = members.get(DATA_NAME)
     if raw is None:
         result.fail(f"数据包中没有 {DATA_NAME}。")
