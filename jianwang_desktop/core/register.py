@@ -16,7 +16,20 @@ class CaseFilter:
     period: str | None = None
     category: str | None = None
     source: str | None = None
-    text: str | None = None  # found in any text field (case-insensitive for Latin letters)
+    text: str | None = None  # found in any text field, ignoring letter case
+
+    def matches(self, item: "ReceivedCase") -> bool:
+        """The same test as search_cases, for a list already in memory (the GUI's filter)."""
+        for wanted, got in ((self.region, item.region), (self.period, item.period),
+                            (self.category, item.case.category),
+                            (self.source, item.case.source)):
+            if wanted and wanted != got:
+                return False
+        return self.matches_text(item.case)
+
+    def matches_text(self, case: CaseRecord) -> bool:
+        needle = (self.text or "").strip().casefold()
+        return not needle or any(needle in case.text(k).casefold() for k in CASE_TEXT_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -47,16 +60,13 @@ def search_cases(store, where: CaseFilter = CaseFilter()) -> list[ReceivedCase]:
         if value:
             sql += f" AND {column} = ?"
             args.append(value)
-    if where.text and where.text.strip():
-        sql += " AND (" + " OR ".join(f"instr(lower(c.{k}), lower(?)) > 0"
-                                      for k in CASE_TEXT_FIELDS) + ")"
-        args += [where.text.strip()] * len(CASE_TEXT_FIELDS)
     sql += " ORDER BY b.period, b.region, b.department, c.position"
     out = []
     for region, department, unit, period, revision, *rest in store.db.execute(sql, args):
         *texts, category, measures = rest
         decoded = {k: decode_value(store.form, k, v) for k, v in json.loads(measures).items()
                    if k in store.form.measure_keys}
-        out.append(ReceivedCase(region, department, unit, period, revision,
-                                CaseRecord(*texts, category=category, measures=decoded)))
+        case = CaseRecord(*texts, category=category, measures=decoded)
+        if where.matches_text(case):
+            out.append(ReceivedCase(region, department, unit, period, revision, case))
     return out
