@@ -484,11 +484,13 @@ def cmd_status(args) -> int:
     with _open_store(args) as store:
         profile = store.profile()
         if profile is not None and is_province(profile):
-            from .core.completeness import completeness
+            from .core.completeness import completeness, documents
 
             matrix = completeness(store)
+            papers = documents(store)
             if args.json:
-                _print_json(matrix.as_dict())
+                _print_json({**matrix.as_dict(), "documents": {
+                    kind: [c.as_dict() for c in cells.values()] for kind, cells in papers.items()}})
                 return EXIT_OK
             labels = [store.form.month(p).label for p in matrix.periods]
             print("\t".join(["报送单位"] + labels))
@@ -500,6 +502,13 @@ def cmd_status(args) -> int:
                                    (("on_time", "按时"), ("late", "逾期"), ("missing", "未报"))
                                    if matrix.count(p, key))
                 print(f"{label}:{counts or '尚未到期'}")
+            for deadline in store.form.deadlines:
+                cells = papers[deadline.key].values()
+                got = [c for c in cells if c.revision]
+                missing = [c.sender.label for c in cells if c.status == "missing"]
+                print(f"{deadline.label}({deadline.due.month}月{deadline.due.day}日截止):"
+                      f"已收 {len(got)} / {len(cells)}"
+                      + (f",未报:{'、'.join(missing)}" if missing else ""))
             return EXIT_OK
         rows = _office_status(store)
     if args.json:

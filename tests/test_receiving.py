@@ -214,9 +214,74 @@ def test_work_plan_and_summary_travel_as_signed_bundles_to_the_province(tmp_path
         assert import_file(store, first.path).status == HISTORY
         assert [r.revision for r in received(store, "summary")] == [1, 2]
         assert received(store) == []  # no month was received
+        from datetime import date
+
+        from jianwang_desktop.core.completeness import MISSING, documents
+        from jianwang_desktop.core.receiving import Sender
+        cells = documents(store, today=date(2015, 12, 1))
+        mianyang = cells["summary"][Sender("绵阳市", "版权局")]
+        assert mianyang.revision == 2 and mianyang.status != MISSING
+        assert cells["work_plan"][Sender("绵阳市", "版权局")].status == MISSING
+        assert cells["summary"][Sender("德阳市", "版权局")].status == MISSING
     with city.store() as store:  # a 版权局 does not receive work summaries
         with pytest.raises(UserError):
             import_file(store, first.path, trust_new=True)
     r = run_cli("attach", "--kind", "work_plan", str(document), "--out", str(out), db=city.db)
     assert r.returncode == 0 and "工作计划" in r.stdout.decode()
-    assert verify_file(out / "绵阳市-版权局-工作计划-第1版.zip").ok
+    plan = out / "绵阳市-版权局-工作计划-第1版.zip"
+    assert verify_file(plan).ok
+    assert run_cli("import", "--trust-new", str(plan), db=province.db).returncode == 0
+    r = run_cli("status", db=province.db)
+    assert "工作计划(7月20日截止):已收 1 / 22" in r.stdout.decode()
+    assert "工作总结(11月25日截止):已收 1 / 22" in r.stdout.decode()
+
+
+def test_printout_and_export_show_the_city_total_and_warn_when_it_is_stale(offices, qapp):
+    from jianwang_desktop.gui.printing import print_source
+
+    police, city, out, rng = offices
+    with city.store() as store:
+        import_file(store, police.bundles[PERIOD], trust_new=True)
+    fill_and_export(city, PERIOD, rng, out)
+    with city.store() as store:
+        total = combined_month(store, PERIOD).statistics
+        assert print_source(store, PERIOD).month.statistics == total
+        assert total["影视"]["filed"] == (city.grids[PERIOD]["影视"]["filed"]
+                                          + police.grids[PERIOD]["影视"]["filed"])
+    r = run_cli("city", "--month", PERIOD, db=city.db)
+    assert "不一致" not in r.stdout.decode()
+    with police.store() as store:
+        store.start_correction(PERIOD, "补录")
+        second = export_month(store, PERIOD, out, now=due_time(store.form, PERIOD, 1))
+    with city.store() as store:
+        import_file(store, second.path)
+    r = run_cli("city", "--month", PERIOD, db=city.db)
+    assert "已导出的第1版合计与现在导入的部门数据不一致" in r.stdout.decode()
+
+
+def test_verify_refuses_a_city_total_below_its_departments(offices, tmp_path):
+    """A city bundle signed by a real key whose total is less than a contribution."""
+    import json as _json
+
+    from jianwang_desktop.core.bundle import build_bundle
+    from jianwang_desktop.core.signing import installation_key
+    from jianwang_desktop.core.verify import verify_bundle
+
+    police, city, out, rng = offices
+    fill_and_export(city, "2015-09", rng, out)  # gives the city a key and a complete month
+    with city.store() as store:
+        month = store.load_month("2015-09")
+        police_grid = _json.loads(_json.dumps(police.grids[PERIOD], default=str))
+        for row in police_grid.values():
+            for key in ("fine", "involved"):
+                row[key] = str(row[key])
+        month.statistics["文学"]["filed"] = 0
+        police_grid["文学"]["filed"] = 5
+        bundle = build_bundle(store.form, store.profile(), month, revision=1, previous=None,
+                              created=due_time(store.form, "2015-09"),
+                              key=installation_key(city.db),
+                              contributions=[{"department": "公安局", "unit": "绵阳市公安局",
+                                              "revision": 1, "bundle_sha256": "0" * 64,
+                                              "statistics": police_grid}])
+    result = verify_bundle(bundle.content)
+    assert any("小于各部门数字之和" in f for f in result.failures), result.failures

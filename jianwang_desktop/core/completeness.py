@@ -100,3 +100,18 @@ def completeness(store, today: date | None = None) -> Matrix:
             cells[(sender, month.period)] = cell_for(
                 sender, month.period, month.due, by_office.get((sender, month.period), []), today)
     return Matrix(store.form.periods, senders, cells)
+
+
+def documents(store, today: date | None = None) -> dict[str, dict[Sender, Cell]]:
+    """{deadline key: {sender: cell}} for the 工作计划 and 工作总结 (see core/attachments)."""
+    today = today or datetime.now(CHINA).date()
+    senders = senders_of(store.profile())
+    out = {}
+    for deadline in store.form.deadlines:
+        by_sender: dict[Sender, list[Received]] = {}
+        for item in received(store, deadline.key):
+            by_sender.setdefault(item.sender, []).append(item)
+        period = deadline.due.strftime("%Y-%m")
+        out[deadline.key] = {s: cell_for(s, period, deadline.due, by_sender.get(s, []), today)
+                             for s in senders}
+    return out

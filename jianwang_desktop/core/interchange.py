@@ -15,7 +15,7 @@ from .domain import Profile
 from .errors import UserError
 from .formdef import FormDefinition, load_form
 from .money import NumberError
-from .records import CASE_TEXT_FIELDS, CaseRecord, MonthData, empty_grid, zero_of
+from .records import CASE_TEXT_FIELDS, CaseRecord, Grid, MonthData, empty_grid, zero_of
 from .resources import resource_path
 from .store import Store, encode_value
 from .validation import field_label, parse_measure, storable_problems
@@ -245,6 +245,27 @@ def month_from_dict(data: Any) -> tuple[FormDefinition, dict[str, str], MonthDat
         raise UserError("数据文件内容有误,未导入任何数据:", shown)
     header = {k: data[k] for k in HEADER_KEYS}
     return form, header, MonthData(data["period"], grid, cases)
+
+
+def contribution_grids(form: FormDefinition, data: dict) -> list[tuple[str, Grid]]:
+    """The `contributions` of a 市(州)版权局's data.json as exact grids (schema already checked)."""
+    out, problems = [], []
+    for entry in data.get("contributions") or []:
+        grid = empty_grid(form)
+        for category, row in entry["statistics"].items():
+            for key, raw in row.items():
+                if category not in grid or key not in form.measure_keys:
+                    problems.append(f"{entry['department']}:没有“{category}”“{key}”这一项")
+                    continue
+                try:
+                    grid[category][key] = None if raw is None else _json_measure(form, key, raw)
+                except NumberError as e:
+                    problems.append(f"{entry['department']}“{category}”行的"
+                                    f"“{form.measure(key).label}”:{e}")
+        out.append((entry["department"], grid))
+    if problems:
+        raise UserError("contributions 中的数字有误:", problems[:MAX_REPORTED])
+    return out
 
 
 def load_into_store(store: Store, raw: bytes, replace: bool = False) -> MonthData:
