@@ -553,8 +553,7 @@ def _office_status(store) -> list[dict]:
 
 
 def cmd_city(args) -> int:
-    from .core.records import totals_row
-    from .core.rollup import combined_month, contributions, is_city_office, missing_senders
+    from .core.rollup import city_breakdown, contributions, is_city_office
     from .core.signing import grouped
     from .core.summary import figures_cells
 
@@ -564,24 +563,24 @@ def cmd_city(args) -> int:
         profile = store.profile()
         if not is_city_office(profile):
             raise UserError("只有市(州)版权局汇总本地公安、网信部门的数据;本单位没有要汇总的数据。")
-        parts = contributions(store, args.month)
-        total = combined_month(store, args.month)
+        rows = city_breakdown(store, args.month)
         print(f"{profile.unit}{label}附件1 合计(本单位 + 已导入的部门数据):")
         print("\t".join(["来源"] + [m.label for m in form.measures] + ["版本、时间、指纹"]))
-        own = store.load_month(args.month).statistics
-        print("\t".join(["本单位"] + figures_cells(form, totals_row(form, own)) + ["本机填写"]))
-        for part in parts:
-            b = part.bundle
-            print("\t".join([b.department] + figures_cells(form, totals_row(form, part.grid))
-                            + [f"第{b.revision}版 {b.created} 指纹 {grouped(b.fingerprint)}"]))
-        print("\t".join(["合计"] + figures_cells(form, totals_row(form, total.statistics)) + [""]))
-        missing = missing_senders(store, args.month)
+        for row in rows:
+            if not row.reported:
+                print(f"{row.source}\t未报送")
+                continue
+            b = row.bundle
+            where = (f"第{b.revision}版 {b.created} 指纹 {grouped(b.fingerprint)}" if b
+                     else "本机填写" if row.source == "本单位" else "")
+            print("\t".join([row.source] + figures_cells(form, row.totals) + [where]))
+        missing = [row.source for row in rows if not row.reported]
         if missing:
-            print("尚未报送:" + "、".join(s.department for s in missing)
+            print("尚未报送:" + "、".join(missing)
                   + "(合计中不含其数据;收到后用 jianwang import 导入)。")
         else:
             print("本地各部门均已报送。")
-        stale = _stale_export(store, args.month, parts)
+        stale = _stale_export(store, args.month, contributions(store, args.month))
         if stale:
             print(stale)
     return EXIT_OK

@@ -64,3 +64,45 @@ def test_page_filters_agree_with_the_core_query(qtbot, province_store):
     assert units == sorted(units, reverse=True)
     assert page.proxy.rowCount() == len(search_cases(province_store,
                                                      CaseFilter(category="音乐")))
+
+
+def test_completeness_model_shows_the_matrix(qtmodeltester, province_store):
+    from datetime import date
+
+    from jianwang_desktop.core.completeness import completeness
+    from jianwang_desktop.gui.received_matrix_model import CompletenessModel
+
+    model = CompletenessModel(province_store.form)
+    model.set_matrix(completeness(province_store, today=date(2015, 9, 10)))
+    qtmodeltester.check(model)
+    assert model.rowCount() == 22 and model.columnCount() == 5
+    rows = [model.headerData(r, Qt.Orientation.Vertical) for r in range(22)]
+    mianyang = rows.index("绵阳市")
+    assert model.index(mianyang, 0).data() == "按时"
+    assert model.index(mianyang, 2).data() == "未到期"  # September: due 9月30日
+    assert model.index(rows.index("自贡市"), 1).data() == "未报"
+    assert "指纹" in model.index(mianyang, 1).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_city_breakdown_model_lists_departments_and_the_total(qtmodeltester, tmp_path):
+    from jianwang_desktop.core.rollup import city_breakdown
+    from jianwang_desktop.gui.received_city_model import CityBreakdownModel
+
+    out = tmp_path / "out"
+    out.mkdir()
+    rng = random.Random(5)
+    police = make_office(tmp_path, office_profile("乐山市", "公安局"))
+    city = make_office(tmp_path, office_profile("乐山市", "版权局"))
+    fill_and_export(police, "2015-07", rng, out)
+    fill_and_export(city, "2015-07", rng, out)
+    with city.store() as store:
+        import_file(store, police.bundles["2015-07"], trust_new=True)
+        model = CityBreakdownModel(store.form)
+        model.set_rows(city_breakdown(store, "2015-07"))
+    qtmodeltester.check(model)
+    sources = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert sources == ["本单位", "公安局", "网信办", "合计"]
+    assert model.index(2, 1).data() == "未报送"
+    filed = [int(model.index(r, 1).data()) for r in (0, 1, 3)]
+    assert filed[2] == filed[0] + filed[1]
+    assert model.index(1, 8).data() == "第1版"

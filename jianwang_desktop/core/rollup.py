@@ -14,7 +14,7 @@ from decimal import Decimal
 from .formdef import FormDefinition
 from .receiving import (Received, Sender, current_bundles, is_province, received_grid,
                         senders_of)
-from .records import Grid, MonthData, empty_grid
+from .records import Grid, MonthData, Value, empty_grid, totals_row
 
 
 @dataclass(frozen=True)
@@ -113,3 +113,30 @@ def campaign_to_date(store, months: dict[str, Grid] | None = None) -> Grid:
     """Every month so far added up; a month not reported adds nothing."""
     months = monthly_totals(store) if months is None else months
     return sum_grids(store.form, list(months.values()), strict=False)
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """One line of a 市(州)'s breakdown: the office itself, a department, or the total."""
+
+    source: str  # 本单位 / the department's name / 合计
+    totals: dict[str, Value] | None  # the 合计 row of its figures; None: not reported yet
+    bundle: Received | None = None  # the department's current bundle
+
+    @property
+    def reported(self) -> bool:
+        return self.totals is not None
+
+
+def city_breakdown(store, period: str) -> list[BreakdownRow]:
+    """本单位, each department of the city (reported or not), then the city total."""
+    form = store.form
+    current = {c.sender: c for c in contributions(store, period)}
+    rows = [BreakdownRow("本单位", totals_row(form, store.load_grid(period)))]
+    for sender in senders_of(store.profile()):
+        part = current.get(sender)
+        rows.append(BreakdownRow(sender.department,
+                                 totals_row(form, part.grid) if part else None,
+                                 part.bundle if part else None))
+    rows.append(BreakdownRow("合计", totals_row(form, combined_month(store, period).statistics)))
+    return rows
