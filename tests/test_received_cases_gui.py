@@ -106,3 +106,31 @@ def test_city_breakdown_model_lists_departments_and_the_total(qtmodeltester, tmp
     filed = [int(model.index(r, 1).data()) for r in (0, 1, 3)]
     assert filed[2] == filed[0] + filed[1]
     assert model.index(1, 8).data() == "第1版"
+
+
+def test_import_dialog_asks_before_trusting_a_new_key(qtbot, tmp_path):
+    from jianwang_desktop.core.receiving import received
+    from jianwang_desktop.gui.received_import import ImportDialog
+
+    out = tmp_path / "out"
+    out.mkdir()
+    rng = random.Random(9)
+    police = make_office(tmp_path, office_profile("眉山市", "公安局"))
+    cyber = make_office(tmp_path, office_profile("眉山市", "网信办"))
+    city = make_office(tmp_path, office_profile("眉山市", "版权局"))
+    fill_and_export(police, "2015-07", rng, out)
+    fill_and_export(cyber, "2015-07", rng, out)
+    dialog = ImportDialog(city.db)
+    qtbot.addWidget(dialog)
+    asked = []
+    dialog.ask_trust = lambda unit, fp: asked.append((unit, fp)) or unit == "眉山市公安局"
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"not a zip")
+    with qtbot.waitSignal(dialog.finished_all, timeout=20000):
+        dialog.import_paths([police.bundles["2015-07"], cyber.bundles["2015-07"], broken])
+    assert [unit for unit, _ in asked] == ["眉山市公安局", "眉山市网信办"]
+    text = dialog.log.toPlainText()
+    assert "已导入 眉山市公安局" in text and "未导入:眉山市网信办的公钥" in text
+    assert "不是有效的 zip 文件" in text
+    with city.store() as store:
+        assert [r.unit for r in received(store)] == ["眉山市公安局"]

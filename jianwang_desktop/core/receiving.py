@@ -38,6 +38,15 @@ class Sender:
         return self.region if self.department == "版权局" else f"{self.region}{self.department}"
 
 
+class UntrustedKey(UserError):
+    """A first key of an office not known yet: the clerk may trust it after comparing."""
+
+    def __init__(self, message: str, details: list[str], unit: str, fingerprint: str):
+        super().__init__(message, details)
+        self.unit = unit
+        self.fingerprint = fingerprint
+
+
 @dataclass(frozen=True)
 class ImportOutcome:
     status: str  # IMPORTED / DUPLICATE / HISTORY
@@ -212,10 +221,10 @@ def _check_key(store, sender: Sender, manifest: dict, result, trust_new: bool) -
             ["请通过电话或盖章公函与对方核对新指纹,确认后用 jianwang trust add 公钥文件 "
              "加入受信任列表,再导入。"])
     if not trust_new:
-        raise UserError(
+        raise UntrustedKey(
             f"{manifest['unit']}的公钥(指纹 {grouped(fp)})不在受信任列表中,未导入。",
             ["与对方打印或电话告知的指纹核对一致后,用 jianwang import --trust-new 导入,"
-             "或先用 jianwang trust add 公钥文件 加入受信任列表。"])
+             "或先用 jianwang trust add 公钥文件 加入受信任列表。"], manifest["unit"], fp)
     return True
 
 
