@@ -13,6 +13,17 @@ from jianwang_desktop.gui.received_cases_page import ReceivedCasesPage
 from province_fixture import PROVINCE, fill_and_export, make_office, office_profile
 
 
+def offices_in(tmp_path, region, departments, seed):
+    """Offices of one 市(州), each with July exported; and the bundles' folder."""
+    out = tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    rng = random.Random(seed)
+    offices = [make_office(tmp_path, office_profile(region, d)) for d in departments]
+    for office in offices[:-1]:
+        fill_and_export(office, "2015-07", rng, out)
+    return offices
+
+
 @pytest.fixture
 def province_store(tmp_path):
     out = tmp_path / "out"
@@ -88,13 +99,8 @@ def test_city_breakdown_model_lists_departments_and_the_total(qtmodeltester, tmp
     from jianwang_desktop.core.rollup import city_breakdown
     from jianwang_desktop.gui.received_city_model import CityBreakdownModel
 
-    out = tmp_path / "out"
-    out.mkdir()
-    rng = random.Random(5)
-    police = make_office(tmp_path, office_profile("乐山市", "公安局"))
-    city = make_office(tmp_path, office_profile("乐山市", "版权局"))
-    fill_and_export(police, "2015-07", rng, out)
-    fill_and_export(city, "2015-07", rng, out)
+    police, city = offices_in(tmp_path, "乐山市", ["公安局", "版权局"], 5)
+    fill_and_export(city, "2015-07", random.Random(6), tmp_path / "out")
     with city.store() as store:
         import_file(store, police.bundles["2015-07"], trust_new=True)
         model = CityBreakdownModel(store.form)
@@ -112,14 +118,7 @@ def test_import_dialog_asks_before_trusting_a_new_key(qtbot, tmp_path):
     from jianwang_desktop.core.receiving import received
     from jianwang_desktop.gui.received_import import ImportDialog
 
-    out = tmp_path / "out"
-    out.mkdir()
-    rng = random.Random(9)
-    police = make_office(tmp_path, office_profile("眉山市", "公安局"))
-    cyber = make_office(tmp_path, office_profile("眉山市", "网信办"))
-    city = make_office(tmp_path, office_profile("眉山市", "版权局"))
-    fill_and_export(police, "2015-07", rng, out)
-    fill_and_export(cyber, "2015-07", rng, out)
+    police, cyber, city = offices_in(tmp_path, "眉山市", ["公安局", "网信办", "版权局"], 9)
     dialog = ImportDialog(city.db)
     qtbot.addWidget(dialog)
     asked = []
