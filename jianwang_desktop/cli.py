@@ -116,6 +116,32 @@ def build_parser() -> argparse.ArgumentParser:
     backup_actions.add_parser("now", help="立即备份一次")
     restore = backup_actions.add_parser("restore", help="用备份替换当前数据库(替换前先备份当前数据)")
     restore.add_argument("name", nargs="?", metavar="NAME", help="备份文件名(默认:最新的备份)")
+    import_ = commands.add_parser("import", help="导入收到的数据包(先验证;市(州)版权局与省级部门使用)")
+    import_.add_argument("bundles", type=Path, nargs="+", metavar="BUNDLE.zip")
+    import_.add_argument("--trust-new", action="store_true",
+                         help="信任首次出现的单位的公钥(请先与对方核对指纹)")
+
+    status = commands.add_parser("status", help="各月状态;省级:各市(州)报送情况表")
+    status.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    city = commands.add_parser("city", help="市(州)版权局:本月合计及各部门数据来源")
+    city.add_argument("--month", required=True, help="月份,如 2015-08")
+
+    totals = commands.add_parser("totals", help="专项行动累计及各月数据(供工作总结);省级汇总表")
+    totals.add_argument("--out", type=Path, metavar="OUT.xlsx", help="另写成 Excel 文件")
+
+    attach = commands.add_parser("attach", help="把工作计划或工作总结签名打包,报省版权局")
+    attach.add_argument("--kind", required=True, choices=["work_plan", "summary"],
+                        help="work_plan:工作计划;summary:工作总结")
+    attach.add_argument("document", type=Path, metavar="FILE", help="文档(.docx、.pdf 等)")
+    attach.add_argument("--out", required=True, type=Path, help="输出文件夹")
+
+    cases = commands.add_parser("cases", help="查询收到的全部案件")
+    cases.add_argument("--region", help="市(州)")
+    cases.add_argument("--month", help="月份,如 2015-08")
+    cases.add_argument("--category", help="案件类别,如 音乐")
+    cases.add_argument("--source", help="案件来源")
+    cases.add_argument("--text", help="在案件名称、案情等文字中查找")
     return parser
 
 
@@ -466,6 +492,212 @@ def cmd_backup(args) -> int:
     return EXIT_OK
 
 
+def cmd_import(args) -> int:
+    from .core.receiving import import_file
+
+    refused = 0
+    with _open_store(args) as store:
+        for path in args.bundles:
+            try:
+                print(import_file(store, path, trust_new=args.trust_new).message)
+            except UserError as e:
+                refused += 1
+                print(f"错误:{e}", file=sys.stderr)
+    if refused:
+        print(f"{refused} 个数据包未导入(原因见上),其余已处理。", file=sys.stderr)
+        return EXIT_USER_ERROR
+    return EXIT_OK
+
+
+def cmd_status(args) -> int:
+    import json
+
+    from .core.receiving import is_province
+
+    with _open_store(args) as store:
+        profile = store.profile()
+        if profile is not None and is_province(profile):
+            from .core.completeness import completeness, documents
+
+            matrix = completeness(store)
+            papers = documents(store)
+            if args.json:
+                _print_json({**matrix.as_dict(), "documents": {
+                    kind: [c.as_dict() for c in cells.values()] for kind, cells in papers.items()}})
+                return EXIT_OK
+            labels = [store.form.month(p).label for p in matrix.periods]
+            print("\t".join(["报送单位"] + labels))
+            for sender in matrix.senders:
+                print("\t".join([sender.label] + [matrix.cell(sender, p).label
+                                                   for p in matrix.periods]))
+            for p, label in zip(matrix.periods, labels):
+                counts = "、".join(f"{name} {matrix.count(p, key)}" for key, name in
+                                   (("on_time", "按时"), ("late", "逾期"), ("missing", "未报"))
+                                   if matrix.count(p, key))
+                print(f"{label}:{counts or '尚未到期'}")
+            for deadline in store.form.deadlines:
+                cells = papers[deadline.key].values()
+                got = [c for c in cells if c.revision]
+                missing = [c.sender.label for c in cells if c.status == "missing"]
+                print(f"{deadline.label}({deadline.due.month}月{deadline.due.day}日截止):"
+                      f"已收 {len(got)} / {len(cells)}"
+                      + (f",未报:{'、'.join(missing)}" if missing else ""))
+            return EXIT_OK
+        rows = _office_status(store)
+    if args.json:
+        _print_json(rows)
+    else:
+        for row in rows:
+            line = f"{row['label']}\t{row['state']}\t{row['due']}截止"
+            if row["errors"] or row["warnings"]:
+                line += f"\t{row['errors']} 个错误,{row['warnings']} 个提示"
+            for dept in row.get("departments", []):
+                line += f"\t{dept['department']}:" + (
+                    f"第{dept['revision']}版" if dept["revision"] else "未报送")
+            print(line)
+    return EXIT_OK
+
+
+def _print_json(data) -> None:
+    import json
+
+    sys.stdout.buffer.write((json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode())
+    sys.stdout.flush()
+
+
+def _office_status(store) -> list[dict]:
+    from .core.month_state import due_text, month_status
+    from .core.receiving import current_bundles, senders_of
+
+    senders = senders_of(store.profile())
+    rows = []
+    for month in store.form.months:
+        status = month_status(store, month.period)
+        row = {"period": month.period, "label": month.label, "state": status.state,
+               "due": due_text(month), "errors": status.errors, "warnings": status.warnings}
+        if senders:
+            current = current_bundles(store, month.period)
+            row["departments"] = [
+                {"department": s.department,
+                 "revision": current[s].revision if s in current else 0}
+                for s in senders]
+        rows.append(row)
+    return rows
+
+
+def cmd_city(args) -> int:
+    from .core.rollup import city_breakdown, contributions, is_city_office
+    from .core.signing import grouped
+    from .core.summary import figures_cells
+
+    with _open_store(args) as store:
+        form = store.form
+        label = form.month(args.month).label
+        profile = store.profile()
+        if not is_city_office(profile):
+            raise UserError("只有市(州)版权局汇总本地公安、网信部门的数据;本单位没有要汇总的数据。")
+        rows = city_breakdown(store, args.month)
+        print(f"{profile.unit}{label}附件1 合计(本单位 + 已导入的部门数据):")
+        print("\t".join(["来源"] + [m.label for m in form.measures] + ["版本、时间、指纹"]))
+        for row in rows:
+            if not row.reported:
+                print(f"{row.source}\t未报送")
+                continue
+            b = row.bundle
+            where = (f"第{b.revision}版 {b.created} 指纹 {grouped(b.fingerprint)}" if b
+                     else "本机填写" if row.source == "本单位" else "")
+            print("\t".join([row.source] + figures_cells(form, row.totals) + [where]))
+        missing = [row.source for row in rows if not row.reported]
+        if missing:
+            print("尚未报送:" + "、".join(missing)
+                  + "(合计中不含其数据;收到后用 jianwang import 导入)。")
+        else:
+            print("本地各部门均已报送。")
+        stale = _stale_export(store, args.month, contributions(store, args.month))
+        if stale:
+            print(stale)
+    return EXIT_OK
+
+
+def _stale_export(store, period: str, parts) -> str | None:
+    """Warn when the exported city total no longer includes the current department bundles."""
+    import io
+    import json
+    import zipfile
+
+    record = store.current_export(period)
+    if record is None:
+        return None
+    with zipfile.ZipFile(io.BytesIO(store.exported_bundle(period, record.revision))) as z:
+        data = json.loads(z.read("data.json"))
+    included = {c["bundle_sha256"] for c in data.get("contributions", [])}
+    if included == {p.bundle.sha256 for p in parts}:
+        return None
+    return (f"注意:已导出的第{record.revision}版合计与现在导入的部门数据不一致;"
+            f"请“更正”(jianwang correct --month {period} --reason 原因)后重新导出。")
+
+
+def cmd_totals(args) -> int:
+    from datetime import datetime
+
+    from .core.receiving import is_province
+    from .core.rollup import campaign_to_date, monthly_totals
+    from .core.summary import figures_text, summary_workbook_bytes
+
+    with _open_store(args) as store:
+        profile = store.profile()
+        if profile is None:
+            raise UserError("还没有设置填报单位信息,请先运行 jianwang init。")
+        months = monthly_totals(store)
+        to_date = campaign_to_date(store, months)
+        for line in figures_text(store.form, profile.unit, months, to_date):
+            print(line)
+        if args.out:
+            matrix = None
+            if is_province(profile):
+                from .core.completeness import completeness
+
+                matrix = completeness(store)
+            data = summary_workbook_bytes(store.form, profile.unit, profile.region, months,
+                                          to_date, matrix, datetime.now().astimezone())
+            try:
+                args.out.write_bytes(data)
+            except OSError as e:
+                raise UserError(f"无法写入 {args.out}:{e.strerror}") from None
+            print(f"已写出 {args.out}")
+    return EXIT_OK
+
+
+def cmd_attach(args) -> int:
+    from .core.attachments import deadline, export_attachment
+    from .core.signing import grouped
+
+    with _open_store(args) as store:
+        due = deadline(store, args.kind)
+        result = export_attachment(store, args.kind, args.document, args.out,
+                                   passphrase=_passphrase())
+    print(f"已把{due.label}签名打包(第{result.revision}版):{result.path}")
+    print(f"签名指纹:{grouped(result.fingerprint)};报送{due.to},截止 {due.due.month}月{due.due.day}日。")
+    return EXIT_OK
+
+
+def cmd_cases(args) -> int:
+    from .core.register import CaseFilter, search_cases
+
+    with _open_store(args) as store:
+        if args.month:
+            store.form.month(args.month)
+        found = search_cases(store, CaseFilter(args.region, args.month, args.category,
+                                               args.source, args.text))
+        columns = [c.heading.replace("\n", "") for c in store.form.case_columns]
+        print("\t".join(["月份", "报送单位"] + columns))
+        for item in found:
+            texts = [item.case.text(c.key).replace("\n", " ") for c in store.form.case_columns]
+            print("\t".join([item.period, item.unit] + texts))
+    print(f"共 {len(found)} 条案件。")
+    return EXIT_OK
+
+
 def cmd_gui(args) -> int:
     from .gui.app import run_gui
 
@@ -476,6 +708,8 @@ COMMANDS = {"init": cmd_init, "load": cmd_load, "dump": cmd_dump, "check": cmd_c
             "recipients": cmd_recipients, "mail": cmd_mail, "smtp": cmd_smtp,
             "export": cmd_export, "verify": cmd_verify, "key": cmd_key, "trust": cmd_trust,
             "correct": cmd_correct, "print": cmd_print, "seal": cmd_seal, "backup": cmd_backup,
+            "import": cmd_import, "status": cmd_status, "city": cmd_city,
+            "totals": cmd_totals, "cases": cmd_cases, "attach": cmd_attach,
             "gui": cmd_gui, None: cmd_gui}
 
 

@@ -65,7 +65,8 @@ def manifest_bytes(manifest: dict[str, Any]) -> bytes:
 def build_bundle(form: FormDefinition, profile: Profile, month: MonthData, *, revision: int,
                  previous: str | None, created: datetime, key: SigningKey,
                  emails: dict[str, str] | None = None,
-                 progress: Progress | None = None) -> Bundle:
+                 progress: Progress | None = None,
+                 contributions: list[dict] | None = None) -> Bundle:
     """Everything in memory; nothing is written or recorded here."""
     from . import excel
     from .interchange import dumps, month_to_dict
@@ -74,17 +75,31 @@ def build_bundle(form: FormDefinition, profile: Profile, month: MonthData, *, re
         raise ValueError("created needs a UTC offset")
     step = _stepper(progress, 4)
     step("正在写数据文件 data.json")
-    files = {DATA_NAME: dumps(month_to_dict(form, profile, month)).encode("utf-8")}
+    data = month_to_dict(form, profile, month, contributions)
+    files = {DATA_NAME: dumps(data).encode("utf-8")}
     step("正在生成附件1、附件2 的 Excel 表格")
     files.update(excel.attachment_files(form, profile, month, emails, created))
     step("正在签名")
+    bundle = pack_bundle(form, profile, month.period, files, revision=revision,
+                         previous=previous, created=created, key=key)
+    step("正在打包")
+    return bundle
+
+
+def pack_bundle(form: FormDefinition, profile: Profile, period: str, files: dict[str, bytes],
+                *, revision: int, previous: str | None, created: datetime, key: SigningKey,
+                kind: str | None = None) -> Bundle:
+    """Sign a manifest of `files` and zip them; kind None is a month's report."""
+    from . import excel
+
     manifest = {
         "format": BUNDLE_FORMAT,
+        **({"kind": kind} if kind else {}),
         "campaign": form.campaign,
         "region": profile.region,
         "department": profile.department,
         "unit": profile.unit,
-        "period": month.period,
+        "period": period,
         "revision": revision,
         "created": created.isoformat(timespec="seconds"),
         "previous": previous,
@@ -99,15 +114,19 @@ def build_bundle(form: FormDefinition, profile: Profile, month: MonthData, *, re
         },
     }
     raw_manifest = manifest_bytes(manifest)
-    files[MANIFEST_NAME] = raw_manifest
-    files[SIGNATURE_NAME] = base64.b64encode(key.sign(raw_manifest))
-    step("正在打包")
+    files = {**files, MANIFEST_NAME: raw_manifest,
+             SIGNATURE_NAME: base64.b64encode(key.sign(raw_manifest))}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for name in sorted(files):
             excel.write_member(archive, name, files[name], created)
-    return Bundle(bundle_file_name(profile, month.period, revision), out.getvalue(), manifest,
-                  raw_manifest)
+    name = bundle_file_name(profile, period, revision)
+    if kind:
+        name = name.replace(f"-{period}-", f"-{ATTACHMENT_KINDS[kind]}-")
+    return Bundle(name, out.getvalue(), manifest, raw_manifest)
+
+
+ATTACHMENT_KINDS = {"work_plan": "工作计划", "summary": "工作总结"}
 
 
 def _stepper(progress: Progress | None, total: int) -> Callable[[str], None]:
@@ -139,6 +158,7 @@ def export_month(store, period: str, out_dir: str | Path, *, passphrase: str | N
     A month that is already exported (and locked) gets its stored bundle written again,
     byte for byte; changing it needs `store.start_correction` first.
     """
+    from .rollup import combined_month, contribution_dicts
     from .signing import installation_key
     from .validation import validate_month
 
@@ -158,7 +178,7 @@ def export_month(store, period: str, out_dir: str | Path, *, passphrase: str | N
         if progress:
             progress(1, 1, f"{label}已导出过,已重新写出第{record.revision}版")
         return ExportResult(path, record.revision, record.fingerprint, again=True)
-    month = store.load_month(period)
+    month = combined_month(store, period)  # at a 市(州)版权局: the city total
     errors = [f for f in validate_month(form, month) if f.is_error]
     if errors:
         shown = [f.describe(form) for f in errors[:30]]
@@ -171,7 +191,8 @@ def export_month(store, period: str, out_dir: str | Path, *, passphrase: str | N
     created = (now or datetime.now().astimezone()).replace(microsecond=0)
     bundle = build_bundle(form, profile, month, revision=state.next_revision,
                           previous=previous, created=created, key=key,
-                          emails=provincial_emails(store), progress=progress)
+                          emails=provincial_emails(store), progress=progress,
+                          contributions=contribution_dicts(store, period))
     path = out_dir / bundle.file_name
     temporary = path.with_name(path.name + ".part")
     _write_atomically(temporary, bundle.content)

@@ -15,7 +15,7 @@ from .domain import Profile
 from .errors import UserError, visible
 from .formdef import FormDefinition, load_form
 from .money import NumberError
-from .records import CASE_TEXT_FIELDS, CaseRecord, MonthData, empty_grid, zero_of
+from .records import CASE_TEXT_FIELDS, CaseRecord, Grid, MonthData, empty_grid, zero_of
 from .resources import resource_path
 from .store import Store, encode_value
 from .validation import field_label, parse_measure, storable_problems, text_problem
@@ -37,11 +37,13 @@ def _validator():
 # ---------------------------------------------------------------- writing
 
 
-def month_to_dict(form: FormDefinition, profile: Profile, month: MonthData) -> dict[str, Any]:
+def month_to_dict(form: FormDefinition, profile: Profile, month: MonthData,
+                  contributions: list[dict] | None = None) -> dict[str, Any]:
+    """contributions: at a 市(州)版权局, the departments' figures inside `statistics`."""
     def plain(value):
         return None if value is None else _json_value(value)
 
-    return {
+    data = {
         "format": DATA_FORMAT,
         "campaign": form.campaign,
         **profile.as_dict(),
@@ -52,6 +54,9 @@ def month_to_dict(form: FormDefinition, profile: Profile, month: MonthData) -> d
         },
         "cases": [_case_to_dict(form, case) for case in month.cases],
     }
+    if contributions is not None:
+        data["contributions"] = contributions
+    return data
 
 
 def _json_value(value: int | Decimal) -> int | str:
@@ -71,10 +76,14 @@ def dumps(data: dict[str, Any]) -> str:
 
 
 def dump_month(store: Store, period: str) -> str:
+    """The month as exported: at a 市(州)版权局 the city total, at the province its totals."""
+    from .rollup import combined_month, contribution_dicts
+
     profile = store.profile()
     if profile is None:
         raise UserError("还没有设置填报单位信息,请先运行 jianwang init 或在程序中完成设置。")
-    return dumps(month_to_dict(store.form, profile, store.load_month(period)))
+    return dumps(month_to_dict(store.form, profile, combined_month(store, period),
+                               contribution_dicts(store, period)))
 
 
 # ---------------------------------------------------------------- reading
@@ -253,6 +262,27 @@ def month_from_dict(data: Any) -> tuple[FormDefinition, dict[str, str], MonthDat
         raise UserError("数据文件内容有误,未导入任何数据:", shown)
     header = {k: data[k] for k in HEADER_KEYS}
     return form, header, MonthData(data["period"], grid, cases)
+
+
+def contribution_grids(form: FormDefinition, data: dict) -> list[tuple[str, Grid]]:
+    """The `contributions` of a 市(州)版权局's data.json as exact grids (schema already checked)."""
+    out, problems = [], []
+    for entry in data.get("contributions") or []:
+        grid = empty_grid(form)
+        for category, row in entry["statistics"].items():
+            for key, raw in row.items():
+                if category not in grid or key not in form.measure_keys:
+                    problems.append(f"{entry['department']}:没有“{category}”“{key}”这一项")
+                    continue
+                try:
+                    grid[category][key] = None if raw is None else _json_measure(form, key, raw)
+                except NumberError as e:
+                    problems.append(f"{entry['department']}“{category}”行的"
+                                    f"“{form.measure(key).label}”:{e}")
+        out.append((entry["department"], grid))
+    if problems:
+        raise UserError("contributions 中的数字有误:", problems[:MAX_REPORTED])
+    return out
 
 
 def load_into_store(store: Store, raw: bytes, replace: bool = False) -> MonthData:

@@ -92,6 +92,51 @@ def m002_exports_and_keys(db: Database) -> None:
         """)
 
 
+@migrations()
+def m003_received_bundles(db: Database) -> None:
+    # What a 市(州)版权局 or the province receives: every imported bundle kept whole
+    # (bytes, parsed header, sha256, time received), its 附件1 figures as JSON and its
+    # cases as rows for the register. Revisions are history: nothing here is replaced.
+    _run(db, """
+        CREATE TABLE received_bundles (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            campaign TEXT NOT NULL,
+            region TEXT NOT NULL,
+            department TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            period TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            created TEXT NOT NULL,
+            previous TEXT,
+            manifest_sha256 TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            received TEXT NOT NULL,
+            manifest TEXT NOT NULL,
+            statistics TEXT,
+            bundle BLOB NOT NULL
+        );
+        CREATE INDEX received_by_office ON received_bundles
+            (campaign, kind, region, department, period, revision);
+        CREATE TABLE received_cases (
+            bundle_id INTEGER NOT NULL REFERENCES received_bundles (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            number TEXT NOT NULL,
+            name TEXT NOT NULL,
+            handling_unit TEXT NOT NULL,
+            source TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            result TEXT NOT NULL,
+            remarks TEXT NOT NULL,
+            category TEXT NOT NULL,
+            measures TEXT NOT NULL,
+            PRIMARY KEY (bundle_id, position)
+        );
+        """)
+
+
 def _run(db: Database, script: str) -> None:
     # One statement at a time: executescript() would commit the migration's transaction.
     for statement in script.split(";"):

@@ -327,10 +327,37 @@ def _check_trust(public: PublicKey, trusted: dict[str, tuple[str, str]],
 # ---------------------------------------------------------------- the contents
 
 
+def _check_contributions(form, month: MonthData, data: dict, result: VerifyResult) -> None:
+    """At a 市(州)版权局 the total includes each department's figures: never less than them."""
+    from .interchange import contribution_grids
+
+    try:
+        parts = contribution_grids(form, data)
+    except UserError as e:
+        result.fail(f"{DATA_NAME}:{e.message}")
+        result.failures.extend(f"{DATA_NAME}:{d}" for d in e.details)
+        return
+    departments = [name for name, _ in parts]
+    if len(set(departments)) != len(departments) or data["department"] in departments:
+        result.fail(f"{DATA_NAME}:contributions 中的部门重复,或包含填报单位自己。")
+    for category in form.categories:
+        for key in form.measure_keys:
+            total = month.statistics[category][key]
+            values = [g[category][key] for _, g in parts if g[category][key] is not None]
+            if values and total is not None and sum(values[1:], values[0]) > total:
+                result.fail(f"{DATA_NAME}:“{category}”行的“{form.measure(key).label}”合计 "
+                            f"{total} 小于各部门数字之和。")
+
+
 def _check_contents(manifest: dict, members: dict[str, bytes], result: VerifyResult) -> None:
     from . import excel
     from .interchange import month_from_dict, parse_json
 
+    if manifest.get("kind", "month") != "month":
+        # A 工作计划 / 工作总结: one attached document, whatever its format.
+        if len(manifest["files"]) != 1:
+            result.fail(f"{MANIFEST_NAME}:工作计划或工作总结的数据包应正好附有一个文件。")
+        return
     raw = members.get(DATA_NAME)
     if raw is None:
         result.fail(f"数据包中没有 {DATA_NAME}。")
@@ -342,6 +369,7 @@ def _check_contents(manifest: dict, members: dict[str, bytes], result: VerifyRes
         result.failures.extend(f"{DATA_NAME}:{d}" for d in e.details)
         return
     result.month = month
+    _check_contributions(form, month, parse_json(raw), result)
     for key in ("region", "department", "unit"):
         if header[key] != manifest[key]:
             result.fail(f"清单的 {key}“{manifest[key]}”与 {DATA_NAME} 的“{header[key]}”不一致。")

@@ -147,6 +147,17 @@ class CaseTableModel(QAbstractTableModel):
                                   [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole])
 
 
+def change_row_filter(proxy: QSortFilterProxyModel, change) -> None:
+    """Run `change()` (which alters what filterAcceptsRow accepts) and refilter the rows."""
+    if hasattr(proxy, "beginFilterChange"):  # Qt >= 6.10
+        proxy.beginFilterChange()
+        change()
+        proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+    else:
+        change()
+        proxy.invalidateRowsFilter()
+
+
 class CaseFilterModel(QSortFilterProxyModel):
     """Search over every text of a case; sorting is done by the source model's list sort."""
 
@@ -155,13 +166,7 @@ class CaseFilterModel(QSortFilterProxyModel):
         self._needle = ""
 
     def set_search(self, text: str) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10
-            self.beginFilterChange()
-            self._needle = text.strip().casefold()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._needle = text.strip().casefold()
-            self.invalidateRowsFilter()
+        change_row_filter(self, lambda: setattr(self, "_needle", text.strip().casefold()))
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         if not self._needle:

@@ -72,13 +72,16 @@ class PrintSource:
 
 def print_source(store, period: str, stamp: PrintStamp | None = None,
                  printed_on: date | None = None) -> PrintSource:
-    """Everything a printout of `period` shows, read from the store in one go."""
+    """Everything a printout of `period` shows, read from the store in one go.
+
+    The month is the one that is exported: at a 市(州)版权局 the city total."""
+    from ..core.rollup import combined_month
     from .seal import seal_image
 
     return PrintSource(
         form=store.form,
         profile=store.profile(),
-        month=store.load_month(period),
+        month=combined_month(store, period),
         stamp=stamp,
         seal=seal_image(store),
         emails=provincial_emails(store),
