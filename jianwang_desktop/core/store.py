@@ -251,8 +251,9 @@ class Store:
 
     def _case_from_row(self, row) -> CaseRecord:
         case_id, *texts, category, measures = row
+        amounts = self.form.amount_keys  # decode_value, without a lookup per value
         decoded = {
-            k: decode_value(self.form, k, v)
+            k: Decimal(v) if k in amounts else int(v)
             for k, v in json.loads(measures).items()
             if k in self.form.measure_keys
         }
