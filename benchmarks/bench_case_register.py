@@ -1,8 +1,9 @@
 """Opening and scrolling the case register (附件2) with 100,000 cases.
 
 Each run is a fresh process: it opens the main window on a month of 100,000 cases, shows
-the 附件2 tab and waits until the view has painted its first page of rows; then it scrolls
-the register from top to bottom in 50 steps, painting each. Memory growth is the resident
+the 附件2 tab and waits until the view has painted its first page of rows (the window shows
+the first cases while the whole month is read on a worker thread); then it waits for the
+whole month and scrolls the register from top to bottom in 50 steps, painting each. Memory growth is the resident
 set size after scrolling minus before opening the window. Limits: first page < 0.5 s,
 memory growth < 150 MB. The floor, for scale, is a QTableView over a bare list model of
 the same 100,000 rows (eight short strings each) in the same kind of process.
@@ -38,6 +39,7 @@ def wait_until(app, condition, timeout=120.0) -> None:
 
 
 def painted_first_page(app, view, rows: int) -> None:
+    """Wait until the view holds at least `rows` rows and has painted since."""
     from PySide6.QtCore import QEvent, QObject
 
     seen = []
@@ -49,7 +51,7 @@ def painted_first_page(app, view, rows: int) -> None:
             return False
 
     watcher = Painted()
-    wait_until(app, lambda: view.model().rowCount() == rows)
+    wait_until(app, lambda: view.model().rowCount() >= rows)
     view.viewport().installEventFilter(watcher)
     view.viewport().update()
     wait_until(app, lambda: bool(seen))
@@ -80,13 +82,19 @@ def measure_app(db: Path, rows: int) -> dict:
     window = MainWindow(store, today=TODAY)
     window.tabs.setCurrentWidget(window.cases_page)
     window.show()
-    painted_first_page(app, window.cases_view, rows)
+    view = window.cases_view
+    page = view.viewport().height() // view.verticalHeader().defaultSectionSize()
+    painted_first_page(app, view, min(rows, page))
     first_page = time.perf_counter() - start
-    per_step = scroll_through(app, window.cases_view)
+    shown = view.model().rowCount()
+    wait_until(app, lambda: view.model().rowCount() == rows)
+    whole_month = time.perf_counter() - start
+    per_step = scroll_through(app, view)
     wait_until(app, lambda: not window.checking and not window.loading)
     grown = rss_mb() - before
     QApplication.processEvents()
-    return {"first_page": first_page, "scroll_step": per_step, "rss_growth_mb": grown}
+    return {"first_page": first_page, "rows_at_first_page": shown, "whole_month": whole_month,
+            "scroll_step": per_step, "rss_growth_mb": grown}
 
 
 def measure_floor(rows: int) -> dict:
@@ -151,6 +159,8 @@ def main() -> None:
     report("first page painted", med(app_runs, "first_page"), "bare QTableView",
            med(floor_runs, "first_page"), None)
     report_limit("first page painted", med(app_runs, "first_page"), "s", 0.5)
+    print(f"  (rows in the view at that moment: {min(r['rows_at_first_page'] for r in app_runs)}; "
+          f"whole month read and shown after {med(app_runs, 'whole_month'):.2f} s)")
     report("one scroll step painted", med(app_runs, "scroll_step"), "bare QTableView",
            med(floor_runs, "scroll_step"), None)
     print(f"memory growth: bare QTableView {med(floor_runs, 'rss_growth_mb'):.1f} MB")

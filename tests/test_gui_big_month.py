@@ -59,3 +59,25 @@ def test_choosing_a_small_month_while_a_big_one_is_read_leaves_the_window_usable
     qtbot.wait(50)  # the superseded read reports back and is ignored
     assert window.period == "2015-09" and window.case_model.rowCount() == 1
     assert not window.loading and window.work_pane.isEnabled()
+
+
+def test_a_big_month_shows_its_first_cases_greyed_out_while_it_is_read(qtbot, store, open_main,
+                                                                      monkeypatch):
+    add_cases(store, "2015-08", 5)
+    store.set_cell("2015-08", "音乐", "filed", 7)
+    monkeypatch.setattr(main_window.MainWindow, "background_threshold", 2)
+    monkeypatch.setattr(main_window.MainWindow, "preview_rows", 3)
+    window = open_main()
+    assert window.loading and not window.work_pane.isEnabled()
+    assert [c.number for c in window.case_model.cases()] == [f"2015-08-{i:03d}" for i in (1, 2, 3)]
+    assert window.statistics_model.read_only
+    assert window.statistics_model.index(1, 0).data() == "7"  # 音乐, 立案: the month being read
+    qtbot.waitUntil(lambda: not window.loading, timeout=10000)
+    assert window.case_model.rowCount() == 5 and window.work_pane.isEnabled()
+    assert not window.statistics_model.read_only and window.period == "2015-08"
+
+
+def test_load_cases_can_stop_after_the_first_ones(store):
+    add_cases(store, "2015-08", 4)
+    assert [c.number for c in store.load_cases("2015-08", limit=2)] == ["2015-08-001", "2015-08-002"]
+    assert len(store.load_cases("2015-08")) == 4

@@ -63,16 +63,3 @@ def test_exit_after_start_fails_with_the_reason_on_a_file_that_is_not_ours(tmp_p
     assert "主窗口已打开" not in r.stdout.decode("utf-8")
     assert not_ours.read_bytes() == b"not a database at all\n"
 
-
-def test_exit_after_start_fails_while_another_window_holds_the_database(tmp_path):
-    from jianwang_desktop.gui.db_lock import acquire_db_lock
-
-    db = tmp_path / "busy.db"
-    lock = acquire_db_lock(db)
-    try:
-        r = run_cli("--exit-after-start", db=db)
-    finally:
-        lock.unlock()
-    err = r.stderr.decode("utf-8")
-    assert r.returncode == 2 and "已在另一个剑网填报窗口中打开" in err
-    assert "主窗口已打开" not in r.stdout.decode("utf-8")

@@ -230,12 +230,13 @@ class Store:
 
     # ------------------------------------------------------------ cases
 
-    def load_cases(self, period: str) -> list[CaseRecord]:
+    def load_cases(self, period: str, limit: int | None = None) -> list[CaseRecord]:
+        """The month's cases in order; only the first `limit` of them if given."""
         rows = self.db.execute(
             "SELECT id, number, name, handling_unit, source, summary, result, remarks, "
             "category, measures FROM cases WHERE campaign = ? AND period = ? "
-            "ORDER BY position, id",
-            [self.form.campaign, period],
+            "ORDER BY position, id" + (" LIMIT ?" if limit is not None else ""),
+            [self.form.campaign, period] + ([limit] if limit is not None else []),
         )
         return [self._case_from_row(row) for row in rows]
 

@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
     findings_updated = Signal()
     # Months with more cases than this are checked on a worker thread.
     background_threshold = 5000
+    preview_rows = 200  # cases shown at once while a big month is read
 
     def __init__(self, store: Store, today: date | None = None):
         super().__init__()
@@ -268,6 +269,7 @@ class MainWindow(QMainWindow):
         self.work_pane.setEnabled(False)  # nothing to edit until the month is there
         self.statusBar().showMessage(self.tr("正在读取{month}的 {n} 条案件……").format(
             month=self.form.month(period).label, n=self.store.case_count(period)))
+        self._show_preview(period)
 
         def loaded(month: MonthData) -> None:
             if generation == self._load_generation:
@@ -276,11 +278,21 @@ class MainWindow(QMainWindow):
                 self._show_loaded(month)
 
         def failed(text: str) -> None:
+            if generation != self._load_generation:
+                return
+            # The pane shows a preview of that month: it stays greyed out, nothing to edit.
             self.loading = False
-            self.work_pane.setEnabled(True)
             self.show_message(self.tr("读取数据时出错:") + text)
 
         run_in_background(lambda: read_month(self.store.path, period), loaded, failed)
+
+    def _show_preview(self, period: str) -> None:
+        """While a big month is read: its grid and first cases, greyed out and read-only, so
+        the register shows its first page at once instead of the month shown before."""
+        self.statistics_model.read_only = True
+        self.statistics_model.set_grid(self.store.load_grid(period), period)
+        self.case_model.set_cases(self.store.load_cases(period, limit=self.preview_rows))
+        self.case_editor.set_case(None)
 
     def _show_loaded(self, month: MonthData) -> None:
         period = month.period
