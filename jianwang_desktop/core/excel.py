@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 from copy import copy
+from functools import cache
 import math
 import re
 import stat
@@ -129,8 +130,14 @@ def _put_number(cell, value: int | Decimal) -> None:
     cell.data_type = "n"
 
 
+@cache
+def _char_width(ch: str) -> float:
+    return WIDE_UNITS if unicodedata.east_asian_width(ch) in "WF" else 1.0
+
+
 def _text_width(text: str) -> float:
-    return sum(WIDE_UNITS if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in text)
+    # Per character, cached: a big month's export measures a million characters or more.
+    return float(len(text)) if text.isascii() else sum(map(_char_width, text))
 
 
 def _lines(text: str, width: float) -> int:
