@@ -18,7 +18,7 @@ import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from benchlib import median_seconds, month_with_cases, new_store, report, runs_from_argv
+from benchlib import interleaved, month_with_cases, new_store, report, runs_from_argv
 
 PERIOD = "2015-08"
 NOW = datetime(2015, 8, 28, 9, 0, tzinfo=timezone.utc)
@@ -89,8 +89,9 @@ def main() -> None:
             sheets = [sheet_rows(z.read(name)) for name in sorted(z.namelist()) if name.endswith(".xlsx")]
         cells = sum(len(rows) * len(rows[0]) for rows in sheets)
 
-        ours, _ = median_seconds(lambda: export_once(template, Path(tmp) / "run"), runs)
-        floor, _ = median_seconds(lambda: write_only_floor(sheets), runs)
+        medians = interleaved({"ours": lambda: export_once(template, Path(tmp) / "run"),
+                               "floor": lambda: write_only_floor(sheets)}, runs)
+        ours, floor = medians["ours"], medians["floor"]
     print(f"export of a signed bundle, {n} cases ({cells} cells), median of {runs} runs:")
     report("export_month", ours, "openpyxl write_only", floor, 1.5)
 

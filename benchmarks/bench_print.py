@@ -21,8 +21,8 @@ import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from benchlib import (ROOT, median_seconds, month_with_cases, new_store, report, report_limit,
-                      runs_from_argv)
+from benchlib import (ROOT, interleaved, median_seconds, month_with_cases, new_store, report,
+                      report_limit, runs_from_argv)
 
 PERIOD = "2015-08"
 
@@ -69,14 +69,13 @@ def main() -> None:
         command = [sys.executable, "-m", "jianwang_desktop", "--db", str(db), "print", "--month",
                    PERIOD, "--pdf", str(tmp / "cli.pdf")]
         run = lambda argv: subprocess.run(argv, check=True, capture_output=True, cwd=ROOT)  # noqa: E731
-        run(command)
-        cli, _ = median_seconds(lambda: run(command), runs)
-
         profile = (tmp / "lo-profile").as_uri()
         lo = [soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
               "--outdir", str(tmp / "lo"), *map(str, sheets)]
-        run(lo)  # the first start creates the profile
-        libreoffice, _ = median_seconds(lambda: run(lo), runs)
+        run(command)
+        run(lo)  # the first start creates LibreOffice's profile
+        medians = interleaved({"cli": lambda: run(command), "lo": lambda: run(lo)}, runs)
+        cli, libreoffice = medians["cli"], medians["lo"]
         assert all((tmp / "lo" / f"{s.stem}.pdf").is_file() for s in sheets)
 
     print(f"PDF print of a 200-case month (both forms), median of {runs} runs:")

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchlib import ROOT, median_seconds, month_with_cases, new_store, report, runs_from_argv
+from benchlib import ROOT, interleaved, month_with_cases, new_store, report, runs_from_argv
 
 BARE_WINDOW = r"""
 import sys
@@ -87,8 +87,8 @@ def main() -> None:
                                             "--exit-after-start"], MARKER_APP)
         for argv, marker in commands.values():  # warm the file cache once
             time_to_marker(argv, marker)
-        results = {name: median_seconds(lambda a=argv, m=marker: time_to_marker(a, m), runs)[0]
-                   for name, (argv, marker) in commands.items()}
+        results = interleaved({name: (lambda a=argv, m=marker: time_to_marker(a, m))
+                               for name, (argv, marker) in commands.items()}, runs)
     floor = results.pop("bare QMainWindow + QTableView")
     print(f"start to first painted window, 200 cases, median of {runs} runs:")
     for name, seconds in results.items():

@@ -38,6 +38,16 @@ def median_seconds(fn, runs: int) -> tuple[float, list[float]]:
     return statistics.median(times), times
 
 
+def interleaved(fns: dict, runs: int) -> dict[str, float]:
+    """Median seconds of each of several measurements, taking turns run by run, so that a
+    busy spell on the machine weighs on all of them alike rather than on one."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(runs):
+        for name, fn in fns.items():
+            times[name].append(median_seconds(fn, 1)[0])
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def report(name: str, seconds: float, floor_name: str, floor: float, target: float | None) -> bool:
     ratio = seconds / floor
     met = target is None or ratio <= target
