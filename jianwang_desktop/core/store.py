@@ -68,7 +68,7 @@ def encode_value(value: int | Decimal) -> str:
 
 
 def decode_value(form: FormDefinition, key: str, text: str) -> int | Decimal:
-    return Decimal(text) if form.measure(key).is_amount else int(text)
+    return Decimal(text) if key in form.amount_keys else int(text)
 
 
 class Store:
@@ -252,9 +252,8 @@ class Store:
 
     def _case_from_row(self, row) -> CaseRecord:
         case_id, *texts, category, measures = row
-        amounts = self.form.amount_keys  # decode_value, without a lookup per value
         decoded = {
-            k: Decimal(v) if k in amounts else int(v)
+            k: decode_value(self.form, k, v)
             for k, v in json.loads(measures).items()
             if k in self.form.measure_keys
         }
