@@ -699,6 +699,11 @@ def cmd_cases(args) -> int:
 
 
 def cmd_gui(args) -> int:
+    # sqlite-utils imports numpy and pandas when they are installed, only to store their
+    # types; nothing here has such values, and importing them would add a tenth of a second
+    # or more to every start of the window (the PyInstaller build leaves them out anyway).
+    for optional in ("numpy", "pandas"):
+        sys.modules.setdefault(optional, None)
     from .gui.app import run_gui
 
     return run_gui(args.db, exit_after_start=args.exit_after_start)

@@ -49,5 +49,17 @@ def test_the_month_list_shows_state_due_date_and_days(store, open_main):
 def test_the_program_starts_paints_and_exits(tmp_path):
     r = run_cli("--exit-after-start", db=tmp_path / "fresh.db")
     assert r.returncode == 0, r.stderr.decode("utf-8")
+    assert "主窗口已打开并绘制" in r.stdout.decode("utf-8")  # printed only after a paint event
     assert (tmp_path / "fresh.db").exists()
     assert not (tmp_path / "fresh.db.lock").exists()  # released on exit
+
+
+def test_exit_after_start_fails_with_the_reason_on_a_file_that_is_not_ours(tmp_path):
+    not_ours = tmp_path / "notes.db"
+    not_ours.write_bytes(b"not a database at all\n")
+    r = run_cli("--exit-after-start", db=not_ours)
+    err = r.stderr.decode("utf-8")
+    assert r.returncode == 2 and "不是本程序的数据库文件" in err and "Traceback" not in err
+    assert "主窗口已打开" not in r.stdout.decode("utf-8")
+    assert not_ours.read_bytes() == b"not a database at all\n"
+

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 from copy import copy
+from functools import cache
 import math
 import re
 import stat
@@ -129,8 +130,14 @@ def _put_number(cell, value: int | Decimal) -> None:
     cell.data_type = "n"
 
 
+@cache
+def _char_width(ch: str) -> float:
+    return WIDE_UNITS if unicodedata.east_asian_width(ch) in "WF" else 1.0
+
+
 def _text_width(text: str) -> float:
-    return sum(WIDE_UNITS if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in text)
+    # Per character, cached: a big month's export measures a million characters or more.
+    return float(len(text)) if text.isascii() else sum(map(_char_width, text))
 
 
 def _lines(text: str, width: float) -> int:
@@ -151,6 +158,7 @@ class _SheetWriter:
         self.bold = Font(name=BODY_FONT, size=BODY_SIZE, bold=True, charset=134)
         self.title_font = Font(name=BODY_FONT, size=TITLE_SIZE, bold=True, charset=134)
         self.Alignment = Alignment
+        self._styles: dict[tuple, object] = {}  # body-cell style key -> openpyxl StyleArray
         for i, column in enumerate(columns, start=1):
             ws.column_dimensions[self._letter(i)].width = column.width
 
@@ -234,22 +242,39 @@ class _SheetWriter:
         lines = 1
         for i, (column, value) in enumerate(zip(self.columns, values), start=1):
             cell = self.ws.cell(row=row, column=i)
-            cell.border = self.border
-            cell.font = self.bold if bold else self.font
             if column.kind == "text":
                 text = value or ""
                 if text:
                     _put_text(cell, text)
-                wide = _lines(text, column.width) > 1 or "\n" in text
-                cell.alignment = self.Alignment(
-                    horizontal="left" if wide else "center", vertical="center", wrap_text=True)
-                lines = max(lines, _lines(text, column.width))
+                text_lines = _lines(text, column.width)
+                wide = text_lines > 1 or "\n" in text
+                self._style(cell, ("text", bold, wide), bold, horizontal="left" if wide else "center",
+                            wrap_text=True)
+                lines = max(lines, text_lines)
             else:
                 if value is not None:
                     _put_number(cell, value)
-                cell.number_format = "0." + "0" * column.places if column.places else "0"
-                cell.alignment = self.Alignment(horizontal="center", vertical="center")
+                self._style(cell, ("number", bold, column.places), bold,
+                            number_format="0." + "0" * column.places if column.places else "0",
+                            horizontal="center")
         self.set_height(row, lines, 8)
+
+    def _style(self, cell, key, bold: bool, *, horizontal: str, wrap_text: bool = False,
+               number_format: str | None = None) -> None:
+        """Style a body cell. Each distinct style is registered with the workbook once and
+        then copied cell to cell: assigning font, border and alignment objects hashes them
+        into the workbook's style tables every time, which dominated exporting big months."""
+        style = self._styles.get(key)
+        if style is not None:
+            cell._style = copy(style)
+            return
+        cell.border = self.border
+        cell.font = self.bold if bold else self.font
+        if number_format is not None:
+            cell.number_format = number_format
+        cell.alignment = self.Alignment(horizontal=horizontal, vertical="center",
+                                        wrap_text=wrap_text or None)
+        self._styles[key] = copy(cell._style)
 
     def footer(self, row: int, printed: PrintedForm, profile: Profile) -> int:
         values = (profile.unit, profile.filler, profile.phone)

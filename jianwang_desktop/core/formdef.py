@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from .errors import UserError, visible
@@ -130,11 +130,16 @@ class FormDefinition:
                 return m
         raise KeyError(key)
 
-    @property
+    # Cached: asked once per cell when a month of thousands of cases is exported or checked.
+    @cached_property
     def measure_keys(self) -> tuple[str, ...]:
         return tuple(m.key for m in self.measures)
 
-    @property
+    @cached_property
+    def amount_keys(self) -> frozenset[str]:
+        return frozenset(m.key for m in self.measures if m.is_amount)
+
+    @cached_property
     def periods(self) -> tuple[str, ...]:
         return tuple(m.period for m in self.months)
 

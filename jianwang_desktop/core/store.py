@@ -70,7 +70,7 @@ def encode_value(value: int | Decimal) -> str:
 
 
 def decode_value(form: FormDefinition, key: str, text: str) -> int | Decimal:
-    return Decimal(text) if form.measure(key).is_amount else int(text)
+    return Decimal(text) if key in form.amount_keys else int(text)
 
 
 class Store:
@@ -233,12 +233,13 @@ class Store:
 
     # ------------------------------------------------------------ cases
 
-    def load_cases(self, period: str) -> list[CaseRecord]:
+    def load_cases(self, period: str, limit: int | None = None) -> list[CaseRecord]:
+        """The month's cases in order; only the first `limit` of them if given."""
         rows = self.db.execute(
             "SELECT id, number, name, handling_unit, source, summary, result, remarks, "
             "category, measures FROM cases WHERE campaign = ? AND period = ? "
-            "ORDER BY position, id",
-            [self.form.campaign, period],
+            "ORDER BY position, id" + (" LIMIT ?" if limit is not None else ""),
+            [self.form.campaign, period] + ([limit] if limit is not None else []),
         )
         return [self._case_from_row(row) for row in rows]
 

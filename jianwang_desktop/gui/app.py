@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import APP_DISPLAY_NAME, APP_NAME, ORGANIZATION, __version__
@@ -33,6 +33,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(__version__)
+    icon = resource_path("icons", "jianwang.svg")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     family = chinese_family()
     if family:
         font = QFont(family)
@@ -80,13 +83,46 @@ def run_gui(db_path: Path | None, exit_after_start: bool = False) -> int:
             if not SetupDialog(store).exec():
                 return 0  # nothing set up, nothing to show; the next start asks again
         window = MainWindow(store)
-        window.show()
         if exit_after_start:
-            QTimer.singleShot(0, lambda: (window.repaint(), app.quit()))
-        return app.exec()
+            first_paint = QuitAfterFirstPaint(window)
+        window.show()
+        status = app.exec()
+        if exit_after_start:
+            return first_paint.report()
+        return status
     finally:
         store.close()
         lock.unlock()
+
+
+class QuitAfterFirstPaint(QObject):
+    """For `--exit-after-start`: quit once the window has really painted, or fail after a wait."""
+
+    TIMEOUT_MS = 60_000
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.painted = False
+        window.installEventFilter(self)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(QApplication.quit)
+        self._timer.start(self.TIMEOUT_MS)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint and not self.painted:
+            self.painted = True
+            # Quit from the next turn of the loop, once this paint (children included) is done.
+            QTimer.singleShot(0, QApplication.quit)
+        return False
+
+    def report(self) -> int:
+        if not self.painted:
+            print(f"错误:主窗口在 {self.TIMEOUT_MS // 1000} 秒内没有绘制出来(显示环境有问题?)。",
+                  file=sys.stderr)
+            return 3
+        print("主窗口已打开并绘制,程序正常。", flush=True)
+        return 0
 
 
 def _refuse(error: UserError, exit_after_start: bool) -> int:

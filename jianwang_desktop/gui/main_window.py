@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
     findings_updated = Signal()
     # Months with more cases than this are checked on a worker thread.
     background_threshold = 5000
+    preview_rows = 200  # cases shown at once while a big month is read
 
     def __init__(self, store: Store, today: date | None = None):
         super().__init__()
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self._load_generation = 0
         self.checking = False  # a check runs on a worker thread
         self.loading = False  # a month is being read on a worker thread
+        self._loading_period = ""  # the month being read while loading
 
         self.panel = load_ui("main_panel", self, custom=(StatisticsView,))
         self.setCentralWidget(self.panel)
@@ -88,14 +90,14 @@ class MainWindow(QMainWindow):
         self.month_model = MonthListModel(self)
         self.month_list.setModel(self.month_model)
         self.month_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.refresh_month_states()
+        current = self.form.current_month(self.today)
+        self.refresh_month_states(showing=current.period)
         self.month_list.selectionModel().currentChanged.connect(
             lambda current, _previous: self.show_month(self.month_model.status(current.row()).period))
         self.settings_button.clicked.connect(self.open_settings)
 
         self._style_titles()
         self.show_profile()
-        current = self.form.current_month(self.today)
         self.select_month(current.period)
 
     # ------------------------------------------------------------ construction
@@ -236,18 +238,24 @@ class MainWindow(QMainWindow):
     def is_big(self, period: str) -> bool:
         return self.store.case_count(period) > self.background_threshold
 
-    def refresh_month_states(self) -> None:
+    def refresh_month_states(self, showing: str | None = None) -> None:
+        """States of all months in the list. `showing` is the month about to be shown (default
+        the one shown): its check reports its state, so a big one is not read twice."""
         periods = self.form.periods
-        if not any(self.is_big(p) for p in periods):
+        showing = showing or self.period
+        big = [p for p in periods if self.is_big(p)]
+        if not big:
             self.month_model.set_statuses([month_status(self.store, p) for p in periods],
                                           self.today)
             return
         # Months of many thousand cases take seconds to check: show them as 检查中 meanwhile.
         self.month_model.set_statuses(
-            [MonthStatus(self.form.month(p), CHECKING) if self.is_big(p)
+            [MonthStatus(self.form.month(p), CHECKING) if p in big
              else month_status(self.store, p) for p in periods], self.today)
-        run_in_background(lambda: read_statuses(self.store.path, periods),
-                          lambda statuses: [self.month_model.update_status(s) for s in statuses])
+        others = [p for p in big if p != showing]
+        if others:
+            run_in_background(lambda: read_statuses(self.store.path, others),
+                              lambda statuses: [self.month_model.update_status(s) for s in statuses])
 
     def select_month(self, period: str) -> None:
         index = self.month_model.index(self.month_model.row_of(period))
@@ -257,20 +265,24 @@ class MainWindow(QMainWindow):
             self.show_month(period)
 
     def show_month(self, period: str) -> None:
-        if period == self.period and not self.loading:
-            return
+        if period == (self._loading_period if self.loading else self.period):
+            return  # shown already, or being read (selecting the row also calls this)
         self.case_editor.flush()
         self.undo_stack.clear()
         self.show_message("")
         self._load_generation += 1
         if not self.is_big(period):
+            self.loading = False  # a big month still being read is superseded
+            self.work_pane.setEnabled(True)
             self._show_loaded(self.store.load_month(period))
             return
         generation = self._load_generation
         self.loading = True
+        self._loading_period = period
         self.work_pane.setEnabled(False)  # nothing to edit until the month is there
         self.statusBar().showMessage(self.tr("正在读取{month}的 {n} 条案件……").format(
             month=self.form.month(period).label, n=self.store.case_count(period)))
+        self._show_preview(period)
 
         def loaded(month: MonthData) -> None:
             if generation == self._load_generation:
@@ -279,11 +291,21 @@ class MainWindow(QMainWindow):
                 self._show_loaded(month)
 
         def failed(text: str) -> None:
+            if generation != self._load_generation:
+                return
+            # The pane shows a preview of that month: it stays greyed out, nothing to edit.
             self.loading = False
-            self.work_pane.setEnabled(True)
             self.show_message(self.tr("读取数据时出错:") + text)
 
         run_in_background(lambda: read_month(self.store.path, period), loaded, failed)
+
+    def _show_preview(self, period: str) -> None:
+        """While a big month is read: its grid and first cases, greyed out and read-only, so
+        the register shows its first page at once instead of the month shown before."""
+        self.statistics_model.read_only = True
+        self.statistics_model.set_grid(self.store.load_grid(period), period)
+        self.case_model.set_cases(self.store.load_cases(period, limit=self.preview_rows))
+        self.case_editor.set_case(None)
 
     def _show_loaded(self, month: MonthData) -> None:
         period = month.period
