@@ -17,6 +17,7 @@ from ..core.month_state import MonthStatus, days_left_text, month_status
 from ..core.records import CaseRecord, MonthData, grid_from_cases
 from ..core.reconcile import grid_is_empty, reconcile
 from ..core.recipients import provincial_emails
+from ..core.rollup import CITY_ROLE, OFFICE_ROLE, PROVINCE_ROLE, receiving_role
 from ..core.store import Store
 from ..core.validation import Finding, validate_month
 from .background import run_in_background
@@ -82,6 +83,11 @@ class MainWindow(QMainWindow):
         self._setup_findings()
         self._setup_lock_banner()
         self.menus = MainMenus(self)
+        self.role = ""
+        self.city_page = self.status_page = self.totals_page = self.register_page = None
+        self._office_tabs = [(self.tabs.widget(i), self.tabs.tabText(i))
+                             for i in range(self.tabs.count())]
+        self.tabs.currentChanged.connect(self._tab_changed)
         self._check_timer = QTimer(self, singleShot=True, interval=150)
         self._check_timer.timeout.connect(self.check_now)
 
@@ -95,6 +101,7 @@ class MainWindow(QMainWindow):
 
         self._style_titles()
         self.show_profile()
+        self.apply_role()
         current = self.form.current_month(self.today)
         self.select_month(current.period)
 
@@ -133,6 +140,7 @@ class MainWindow(QMainWindow):
         self.reconcile_label: QLabel = child(p, QLabel, "reconcileLabel")
         self.reconcile_view: QTableView = child(p, QTableView, "reconcileView")
         self.fill_from_cases_button: QPushButton = child(p, QPushButton, "fillFromCasesButton")
+        self.navigator_pane: QWidget = child(p, QWidget, "navigatorPane")
         self.message_label.hide()
 
     def _setup_cases(self) -> None:
@@ -227,6 +235,88 @@ class MainWindow(QMainWindow):
         self.notes_label.setText(
             "\n".join(self.form.statistics_form.notes_text(provincial_emails(self.store))))
 
+    # ------------------------------------------------------------ receiving
+
+    def apply_role(self) -> None:
+        """The pages of what this office does (see core.rollup.receiving_role): an office
+        fills in its month; a 市(州)版权局 also sees 本市汇总; the province has no month of its
+        own to fill in, so its tabs are 报送情况, 全省合计 and 案件汇总 instead."""
+        role = receiving_role(self.store.profile())
+        if role == self.role:
+            return
+        self.role = role
+        self.menus.apply_role(role)
+        self.setAcceptDrops(role != OFFICE_ROLE)
+        province = role == PROVINCE_ROLE
+        self.navigator_pane.setVisible(not province)
+        self.due_label.setVisible(not province)
+        self.tabs.blockSignals(True)
+        self.tabs.clear()
+        if province:
+            from .province_pages import CompletenessPage, ProvinceTotalsPage
+            from .received_cases_page import ReceivedCasesPage
+
+            if self.status_page is None:
+                self.status_page = CompletenessPage(self.store, self.today, self)
+                self.totals_page = ProvinceTotalsPage(self.store, self.today, self)
+                self.totals_page.exported.connect(lambda path: self.statusBar().showMessage(
+                    self.tr("已写出全省汇总表:{path}").format(path=path), 10000))
+                self.totals_page.failed.connect(
+                    lambda text: self.show_message(self.tr("未能导出全省汇总表:") + text))
+                self.register_page = ReceivedCasesPage(self.store, self)
+            pages = [(self.status_page, self.tr("报送情况")),
+                     (self.totals_page, self.tr("全省合计")),
+                     (self.register_page, self.tr("案件汇总"))]
+        else:
+            pages = list(self._office_tabs)
+            if role == CITY_ROLE:
+                from .city_page import CityPage
+
+                if self.city_page is None:
+                    self.city_page = CityPage(self.store, self)
+                pages.append((self.city_page, self.tr("本市汇总")))
+        for widget, title in pages:
+            self.tabs.addTab(widget, title)
+        self.tabs.blockSignals(False)
+        self.refresh_received()
+
+    def show_page(self, name: str) -> None:
+        page = {"city": self.city_page, "status": self.status_page,
+                "totals": self.totals_page, "register": self.register_page}[name]
+        if page is not None and self.tabs.indexOf(page) >= 0:
+            self.tabs.setCurrentWidget(page)
+
+    def refresh_received(self) -> None:
+        """Show what is stored now (after an import): the city total and the month's state,
+        or the province's matrix, totals and register."""
+        if self.role == PROVINCE_ROLE:
+            self.status_page.reload()
+            self.totals_page.reload()
+            self.register_page.reload()
+        elif self.role == CITY_ROLE and self.period and not self.menus.exporting:
+            # (an export in progress reloads the month itself when it is done)
+            self.refresh_month_states()
+            self.reload_month(self.period)
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.city_page and self.period:
+            self.city_page.show_period(self.period)  # own figures may have changed meanwhile
+
+    def dragEnterEvent(self, event) -> None:
+        from .received_import import zip_paths
+
+        if self.role != OFFICE_ROLE and zip_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        from .received_import import zip_paths
+
+        paths = zip_paths(event.mimeData())
+        if self.role == OFFICE_ROLE or not paths:
+            return
+        event.acceptProposedAction()
+        self.menus.import_bundles(paths)
+
     # ------------------------------------------------------------ months
 
     def is_locked(self, period: str) -> bool:
@@ -308,6 +398,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{APP_DISPLAY_NAME} · {self.store.path}")
         self._update_case_count()
         self.check_now()
+        if self.role == CITY_ROLE:
+            self.city_page.show_period(period)
 
     def _show_lock(self, period: str, locked: bool) -> None:
         self.lock_banner.setVisible(locked)
@@ -346,6 +438,7 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.show_profile()
             self.case_editor.set_sources(self.store.case_sources())
+            self.apply_role()  # e.g. set up as 公安局 by mistake, now 版权局
 
     def show_message(self, text: str) -> None:
         """A refusal or problem the user must read; empty text hides the bar."""
