@@ -299,3 +299,32 @@ def test_first_run_setup_offers_the_province(qtbot, tmp_path):
         assert dialog.result() == dialog.DialogCode.Accepted
         profile = store.profile()
         assert (profile.region, profile.department) == ("四川省", "省公安厅")
+
+
+def test_the_window_follows_a_change_of_office(qtbot, tmp_path):
+    """Set up as 公安局 by mistake, then corrected to 版权局, then to the province."""
+    police = make_office(tmp_path, office_profile("绵阳市", "公安局"))
+    with police.store() as store:
+        window = open_window(qtbot, store)
+        try:
+            office_tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+            assert "本市汇总" not in office_tabs
+            assert "部门" not in window.month_model.index(1).data()
+            store.set_profile(office_profile("绵阳市", "版权局"))
+            window.apply_role()
+            assert window.tabs.tabText(3) == "本市汇总" and window.acceptDrops()
+            assert "部门 0/2" in window.month_model.index(1).data()
+            assert "尚未报送:公安局、网信办" in window.month_model.index(1).data(
+                Qt.ItemDataRole.ToolTipRole)
+            store.set_profile(PROVINCE)
+            window.apply_role()
+            assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+                "报送情况", "全省合计", "案件汇总"]
+            assert not window.menus.check_action.isEnabled()
+            store.set_profile(office_profile("绵阳市", "公安局"))
+            window.apply_role()
+            assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == office_tabs
+            assert window.navigator_pane.isVisible() and window.menus.check_action.isEnabled()
+            assert not window.menus.import_bundles_action.isVisible()
+        finally:
+            window.close()

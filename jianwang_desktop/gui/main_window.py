@@ -41,6 +41,19 @@ def read_month(path, period: str) -> MonthData:
         return store.load_month(period)
 
 
+def department_states(store, periods) -> dict[str, tuple[list[str], list[str]]]:
+    """{period: (departments whose bundle is in, departments not yet)} at a 市(州)版权局."""
+    from ..core.receiving import current_bundles, senders_of
+
+    senders = senders_of(store.profile())
+    out = {}
+    for period in periods:
+        current = current_bundles(store, period)
+        out[period] = ([s.department for s in senders if s in current],
+                       [s.department for s in senders if s not in current])
+    return out
+
+
 def read_statuses(path, periods) -> list[MonthStatus]:
     with Store(path) as store:
         return [month_status(store, p) for p in periods]
@@ -251,6 +264,9 @@ class MainWindow(QMainWindow):
         self.navigator_pane.setVisible(not province)
         self.due_label.setVisible(not province)
         self.tabs.blockSignals(True)
+        self._office_tabs = [(widget, self.tabs.tabText(self.tabs.indexOf(widget))
+                              if self.tabs.indexOf(widget) >= 0 else title)
+                             for widget, title in self._office_tabs]  # 校验与核对(n) as shown
         self.tabs.clear()
         if province:
             from .province_pages import CompletenessPage, ProvinceTotalsPage
@@ -293,10 +309,10 @@ class MainWindow(QMainWindow):
             self.status_page.reload()
             self.totals_page.reload()
             self.register_page.reload()
-        elif self.role == CITY_ROLE and self.period and not self.menus.exporting:
-            # (an export in progress reloads the month itself when it is done)
-            self.refresh_month_states()
-            self.reload_month(self.period)
+        elif not self.menus.exporting:  # an export reloads the month itself when done
+            self.refresh_month_states()  # resets the list: select the month again
+            if self.period:
+                self.reload_month(self.period)
 
     def _tab_changed(self, _index: int) -> None:
         if self.tabs.currentWidget() is self.city_page and self.period:
@@ -328,6 +344,8 @@ class MainWindow(QMainWindow):
 
     def refresh_month_states(self) -> None:
         periods = self.form.periods
+        self.month_model.set_departments(
+            department_states(self.store, periods) if self.role == CITY_ROLE else {})
         if not any(self.is_big(p) for p in periods):
             self.month_model.set_statuses([month_status(self.store, p) for p in periods],
                                           self.today)
