@@ -192,6 +192,7 @@ def test_province_sees_who_reported_and_the_exact_totals(qtbot, tmp_path, monkey
             assert "第2版" in cell("成都市文化市场综合执法总队", 0).data(Qt.ItemDataRole.ToolTipRole)
             counts = window.status_page.counts_label.text()
             assert "2015年7月:按时 2、逾期 1、未报 19" in counts
+            assert "工作计划(7月20日截止):已收 0 / 22,未报 22 个" in counts
 
             window.menus.totals_action.trigger()
             page = window.totals_page
@@ -213,6 +214,13 @@ def test_province_sees_who_reported_and_the_exact_totals(qtbot, tmp_path, monkey
                                 lambda *a, **k: (str(target), ""))
             with qtbot.waitSignal(page.exported, timeout=30000):
                 window.menus.summary_export_action.trigger()
+
+            monkeypatch.setattr(province_pages.QFileDialog, "getSaveFileName",
+                                lambda *a, **k: (str(tmp_path / "无此文件夹" / "x.xlsx"), ""))
+            with qtbot.waitSignal(page.failed, timeout=30000):
+                page.export_button.click()
+            assert "无法写入" in window.message_label.text()
+            assert "Traceback" not in window.message_label.text()
 
             window.menus.register_action.trigger()
             assert window.register_page.proxy.rowCount() == len(bundles) - 1  # one case each,
@@ -326,5 +334,39 @@ def test_the_window_follows_a_change_of_office(qtbot, tmp_path):
             assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == office_tabs
             assert window.navigator_pane.isVisible() and window.menus.check_action.isEnabled()
             assert not window.menus.import_bundles_action.isVisible()
+        finally:
+            window.close()
+
+
+def test_a_department_correction_after_the_city_export_is_flagged(qtbot, tmp_path, trusting):
+    from jianwang_desktop.core.bundle import export_month
+    from jianwang_desktop.core.receiving import import_file
+
+    out, later = tmp_path / "out", tmp_path / "later"
+    out.mkdir()
+    later.mkdir()
+    rng = random.Random(8)
+    police = make_office(tmp_path, office_profile("宜宾市", "公安局"))
+    city = make_office(tmp_path, office_profile("宜宾市", "版权局"))
+    first = fill_and_export(police, PERIOD, rng, out)
+    with city.store() as store:
+        import_file(store, first, trust_new=True)
+    fill_and_export(city, PERIOD, rng, out)  # the city total with 公安局 第1版
+    with police.store() as store:
+        store.start_correction(PERIOD, "补录")
+        when = due_time(store.form, PERIOD, 1)
+    second = fill_and_export(police, PERIOD, rng, later, created=when)
+    with city.store() as store:
+        window = open_window(qtbot, store)
+        try:
+            window.show_page("city")
+            assert not window.city_page.stale_label.isVisible()
+            window.menus.import_bundles()
+            with qtbot.waitSignal(window.menus.import_dialog.finished_all, timeout=30000):
+                drop(window, [second])
+            page = window.city_page
+            assert page.breakdown_model.index(1, len(store.form.measures) + 1).data() == "第2版"
+            assert page.stale_label.isVisible()
+            assert "已导出的第1版合计与现在导入的部门数据不一致" in page.stale_label.text()
         finally:
             window.close()

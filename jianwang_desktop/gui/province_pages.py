@@ -10,7 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QHeaderView, QLabel, QPushButton,
                                QTableView, QWidget)
 
-from ..core.completeness import LATE, MISSING, ON_TIME, completeness
+from ..core.completeness import LATE, MISSING, ON_TIME, completeness, documents
 from ..core.errors import UserError
 from ..core.receiving import current_bundles, senders_of
 from ..core.rollup import campaign_to_date, monthly_totals
@@ -69,7 +69,21 @@ class CompletenessPage(QWidget):
             shown = "、".join(f"{name} {n}" for name, n in counts if n)
             lines.append(self.tr("{month}:{counts}").format(
                 month=self.store.form.month(period).label, counts=shown or self.tr("尚未到期")))
-        self.counts_label.setText(";".join(lines))
+        text = ";".join(lines)
+        profile = self.store.profile()
+        papers = documents(self.store, self.today)
+        for deadline in self.store.form.deadlines:
+            if profile is None or deadline.to != profile.department:
+                continue  # 工作计划 and 工作总结 go to 省版权局 only
+            cells = papers[deadline.key].values()
+            got = sum(1 for c in cells if c.revision)
+            missing = [c.sender.label for c in cells if c.status == MISSING]
+            text += "\n" + self.tr("{paper}({month}月{day}日截止):已收 {n} / {total}").format(
+                paper=deadline.label, month=deadline.due.month, day=deadline.due.day, n=got,
+                total=len(cells))
+            if missing:
+                text += self.tr(",未报 {n} 个").format(n=len(missing))
+        self.counts_label.setText(text)
 
 
 class ProvinceTotalsPage(QWidget):
@@ -151,12 +165,12 @@ class ProvinceTotalsPage(QWidget):
         target = Path(path)
         if target.suffix.lower() != ".xlsx":
             target = target.with_name(target.name + ".xlsx")
-        self.store.set_setting(SUMMARY_DIR_SETTING, str(target.parent))
         self.exporting = True
         self.export_button.setEnabled(False)
         db_path, today = self.store.path, self.today
 
         def done(written: Path) -> None:
+            self.store.set_setting(SUMMARY_DIR_SETTING, str(written.parent))
             self._finished()
             self.exported.emit(str(written))
 
