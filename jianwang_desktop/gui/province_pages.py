@@ -56,7 +56,8 @@ class CompletenessPage(QWidget):
         self.view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        # 22 rows on one screen: compact rows
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 3)
         self.matrix = None
 
     def reload(self) -> None:
@@ -70,6 +71,7 @@ class CompletenessPage(QWidget):
             lines.append(self.tr("{month}:{counts}").format(
                 month=self.store.form.month(period).label, counts=shown or self.tr("尚未到期")))
         text = ";".join(lines)
+        papers_text = []
         profile = self.store.profile()
         papers = documents(self.store, self.today)
         for deadline in self.store.form.deadlines:
@@ -78,11 +80,14 @@ class CompletenessPage(QWidget):
             cells = papers[deadline.key].values()
             got = sum(1 for c in cells if c.revision)
             missing = [c.sender.label for c in cells if c.status == MISSING]
-            text += "\n" + self.tr("{paper}({month}月{day}日截止):已收 {n} / {total}").format(
+            line = self.tr("{paper}({month}月{day}日截止):已收 {n} / {total}").format(
                 paper=deadline.label, month=deadline.due.month, day=deadline.due.day, n=got,
                 total=len(cells))
             if missing:
-                text += self.tr(",未报 {n} 个").format(n=len(missing))
+                line += self.tr(",未报 {n} 个").format(n=len(missing))
+            papers_text.append(line)
+        if papers_text:
+            text += "\n" + ";".join(papers_text)
         self.counts_label.setText(text)
 
 
