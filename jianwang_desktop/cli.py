@@ -586,7 +586,7 @@ def _office_status(store) -> list[dict]:
 
 
 def cmd_city(args) -> int:
-    from .core.rollup import city_breakdown, contributions, is_city_office
+    from .core.rollup import city_breakdown, is_city_office
     from .core.signing import grouped
     from .core.summary import figures_cells
 
@@ -613,27 +613,20 @@ def cmd_city(args) -> int:
                   + "(合计中不含其数据;收到后用 jianwang import 导入)。")
         else:
             print("本地各部门均已报送。")
-        stale = _stale_export(store, args.month, contributions(store, args.month))
+        stale = _stale_export(store, args.month)
         if stale:
             print(stale)
     return EXIT_OK
 
 
-def _stale_export(store, period: str, parts) -> str | None:
+def _stale_export(store, period: str) -> str | None:
     """Warn when the exported city total no longer includes the current department bundles."""
-    import io
-    import json
-    import zipfile
+    from .core.rollup import stale_export
 
-    record = store.current_export(period)
-    if record is None:
+    revision = stale_export(store, period)
+    if revision is None:
         return None
-    with zipfile.ZipFile(io.BytesIO(store.exported_bundle(period, record.revision))) as z:
-        data = json.loads(z.read("data.json"))
-    included = {c["bundle_sha256"] for c in data.get("contributions", [])}
-    if included == {p.bundle.sha256 for p in parts}:
-        return None
-    return (f"注意:已导出的第{record.revision}版合计与现在导入的部门数据不一致;"
+    return (f"注意:已导出的第{revision}版合计与现在导入的部门数据不一致;"
             f"请“更正”(jianwang correct --month {period} --reason 原因)后重新导出。")
 
 

@@ -141,6 +141,81 @@ def export_shots(window, store, tmp: Path, out: Path) -> None:
         verify.close()
 
 
+def receiving_shots(tmp: Path, out: Path) -> None:
+    """本市汇总 at a 市(州)版权局 (公安局 reported, 网信办 not yet) and the province's
+    报送情况 matrix and 全省合计, on bundles made by throw-away offices."""
+    import random
+
+    from jianwang_desktop.core.completeness import CHINA
+    from jianwang_desktop.core.receiving import Sender, import_file, senders_of
+    from jianwang_desktop.core.records import MonthData
+    from jianwang_desktop.gui.main_window import MainWindow
+    from province_fixture import (PROVINCE, due_time, fill_and_export, make_office,
+                                  office_profile, random_grid)
+
+    rng = random.Random(2015)
+    sent = tmp / "bundles"
+    sent.mkdir()
+    police = make_office(tmp / "city", office_profile("绵阳市", "公安局"))
+    city = make_office(tmp / "city", office_profile("绵阳市", "版权局"))
+    police_bundle = fill_and_export(police, "2015-08", rng, sent)
+    with city.store() as store:
+        store.replace_month(MonthData("2015-08", random_grid(store.form, rng), []))
+        import_file(store, police_bundle, trust_new=True)
+        window = MainWindow(store, today=TODAY)
+        window.resize(*SIZE)
+        window.show()
+        window.statusBar().hide()
+        window.select_month("2015-08")
+        window.show_page("city")
+        save(window, out / "city-total.png")
+        window.close()
+
+    province = make_office(tmp / "province", PROVINCE)
+    with province.store() as store:
+        senders = senders_of(store.profile())
+    assert len(senders) == 22 and Sender("成都市", "文化市场综合执法总队") in senders
+    late = {"2015-07": {"甘孜藏族自治州", "阿坝藏族羌族自治州"},
+            "2015-08": {"巴中市", "雅安市", "凉山彝族自治州"}}
+    missing = {"2015-07": {"资阳市"}, "2015-08": {"资阳市", "广元市", "达州市", "甘孜藏族自治州"}}
+    early_september = {"成都市", "绵阳市", "德阳市", "乐山市", "宜宾市", "自贡市"}
+    bundles = []
+    for sender in senders:
+        office = make_office(tmp / "offices", office_profile(sender.region, sender.department))
+        for period in ("2015-07", "2015-08"):
+            if sender.label in missing[period]:
+                continue
+            days = rng.randint(2, 9) if sender.label in late[period] else -rng.randint(0, 6)
+            with office.store() as s:
+                when = due_time(s.form, period, days)
+            bundles.append(fill_and_export(office, period, rng, sent, cases=2, created=when))
+        if sender.region in early_september and sender.department == "版权局":
+            from datetime import datetime
+
+            bundles.append(fill_and_export(office, "2015-09", rng, sent, cases=1,
+                                           created=datetime(2015, 9, 18, 10, 0, tzinfo=CHINA)))
+        if sender.label == "南充市":  # corrected after the deadline: still on time
+            with office.store() as s:
+                s.start_correction("2015-07", "补录一件案件")
+                when = due_time(s.form, "2015-07", 12)
+            again = sent / "again"
+            again.mkdir()
+            bundles.append(fill_and_export(office, "2015-07", rng, again, cases=2, created=when))
+    with province.store() as store:
+        for path in bundles:
+            import_file(store, path, trust_new=True)
+        window = MainWindow(store, today=TODAY)
+        window.resize(SIZE[0], 820)
+        window.show()
+        window.statusBar().hide()
+        window.show_page("status")
+        save(window, out / "province-status.png")
+        window.show_page("totals")
+        window.totals_page.select_period("2015-08")
+        save(window, out / "province-totals.png")
+        window.close()
+
+
 def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
@@ -176,6 +251,7 @@ def main() -> None:
         export_shots(window, store, Path(tmp), out)
         window.close()
         store.close()
+        receiving_shots(Path(tmp), out)
 
         with Store(Path(tmp) / "fresh.db") as fresh:
             dialog = SetupDialog(fresh)

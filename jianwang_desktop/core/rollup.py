@@ -51,12 +51,41 @@ def is_city_office(profile) -> bool:
     return profile is not None and not is_province(profile) and bool(senders_of(profile))
 
 
+PROVINCE_ROLE, CITY_ROLE, OFFICE_ROLE = "province", "city", "office"
+
+
+def receiving_role(profile) -> str:
+    """What an office does with received bundles: the province collects every 市(州), a
+    市(州)版权局 sums its departments, any other office receives nothing."""
+    if profile is not None and is_province(profile):
+        return PROVINCE_ROLE
+    return CITY_ROLE if is_city_office(profile) else OFFICE_ROLE
+
+
 def contributions(store, period: str) -> list[Contribution]:
     """The current bundles summed into this office's month, in the order of regions.json."""
     profile = store.profile()
     current = current_bundles(store, period)
     return [Contribution(current[s], received_grid(store, current[s].id))
             for s in senders_of(profile) if s in current]
+
+
+def stale_export(store, period: str) -> int | None:
+    """The revision of the month's export when its city total no longer includes exactly the
+    current department bundles (one was imported after it); None when it is up to date."""
+    import io
+    import json
+    import zipfile
+
+    record = store.current_export(period)
+    if record is None:
+        return None
+    with zipfile.ZipFile(io.BytesIO(store.exported_bundle(period, record.revision))) as z:
+        data = json.loads(z.read("data.json"))
+    included = {c["bundle_sha256"] for c in data.get("contributions", [])}
+    if included == {c.bundle.sha256 for c in contributions(store, period)}:
+        return None
+    return record.revision
 
 
 def missing_senders(store, period: str) -> list[Sender]:

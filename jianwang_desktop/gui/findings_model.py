@@ -86,6 +86,13 @@ class MonthListModel(QAbstractListModel):
         super().__init__(parent)
         self._statuses: list[MonthStatus] = []
         self.today = date.today()
+        self._departments: dict[str, tuple[list[str], list[str]]] = {}
+
+    def set_departments(self, departments: dict[str, tuple[list[str], list[str]]]) -> None:
+        """At a 市(州)版权局: {period: (departments reported, departments not yet)}."""
+        self._departments = dict(departments)
+        if self._statuses:
+            self.dataChanged.emit(self.index(0), self.index(len(self._statuses) - 1))
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._statuses)
@@ -118,6 +125,10 @@ class MonthListModel(QAbstractListModel):
             if status.state in (VALIDATED, EXPORTED):
                 when = ""
             line2 = self.tr("截止 {due}").format(due=due_text(month)) + (f" · {when}" if when else "")
+            if status.period in self._departments:
+                reported, missing = self._departments[status.period]
+                line2 += self.tr(" · 部门 {n}/{total}").format(
+                    n=len(reported), total=len(reported) + len(missing))
             return f"{month.label}  【{status.state}】\n{line2}"
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor(STATE_COLOURS[status.state]))
@@ -127,6 +138,12 @@ class MonthListModel(QAbstractListModel):
                 parts.append(self.tr("{e} 个错误,{w} 个提示").format(e=status.errors, w=status.warnings))
             parts.append(self.tr("截止日期:{y}年{due}({when})").format(
                 y=month.due.year, due=due_text(month), when=days_left_text(month.due, self.today)))
+            if status.period in self._departments:
+                reported, missing = self._departments[status.period]
+                if reported:
+                    parts.append(self.tr("已报送:{who}").format(who="、".join(reported)))
+                if missing:
+                    parts.append(self.tr("尚未报送:{who}").format(who="、".join(missing)))
             return "\n".join(parts)
         if role == PeriodRole:
             return status.period

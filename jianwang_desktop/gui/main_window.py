@@ -17,6 +17,7 @@ from ..core.month_state import MonthStatus, days_left_text, month_status
 from ..core.records import CaseRecord, MonthData, grid_from_cases
 from ..core.reconcile import grid_is_empty, reconcile
 from ..core.recipients import provincial_emails
+from ..core.rollup import CITY_ROLE, OFFICE_ROLE, PROVINCE_ROLE, receiving_role
 from ..core.store import Store
 from ..core.validation import Finding, validate_month
 from .background import run_in_background
@@ -38,6 +39,19 @@ def read_month(path, period: str) -> MonthData:
     """Load a month on a worker thread, through a connection of its own."""
     with Store(path) as store:
         return store.load_month(period)
+
+
+def department_states(store, periods) -> dict[str, tuple[list[str], list[str]]]:
+    """{period: (departments whose bundle is in, departments not yet)} at a 市(州)版权局."""
+    from ..core.receiving import current_bundles, senders_of
+
+    senders = senders_of(store.profile())
+    out = {}
+    for period in periods:
+        current = current_bundles(store, period)
+        out[period] = ([s.department for s in senders if s in current],
+                       [s.department for s in senders if s not in current])
+    return out
 
 
 def read_statuses(path, periods) -> list[MonthStatus]:
@@ -84,6 +98,11 @@ class MainWindow(QMainWindow):
         self._setup_findings()
         self._setup_lock_banner()
         self.menus = MainMenus(self)
+        self.role = ""
+        self.city_page = self.status_page = self.totals_page = self.register_page = None
+        self._office_tabs = [(self.tabs.widget(i), self.tabs.tabText(i))
+                             for i in range(self.tabs.count())]
+        self.tabs.currentChanged.connect(self._tab_changed)
         self._check_timer = QTimer(self, singleShot=True, interval=150)
         self._check_timer.timeout.connect(self.check_now)
 
@@ -91,6 +110,7 @@ class MainWindow(QMainWindow):
         self.month_list.setModel(self.month_model)
         self.month_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         current = self.form.current_month(self.today)
+        self.apply_role(refresh=False)
         self.refresh_month_states(showing=current.period)
         self.month_list.selectionModel().currentChanged.connect(
             lambda current, _previous: self.show_month(self.month_model.status(current.row()).period))
@@ -135,6 +155,7 @@ class MainWindow(QMainWindow):
         self.reconcile_label: QLabel = child(p, QLabel, "reconcileLabel")
         self.reconcile_view: QTableView = child(p, QTableView, "reconcileView")
         self.fill_from_cases_button: QPushButton = child(p, QPushButton, "fillFromCasesButton")
+        self.navigator_pane: QWidget = child(p, QWidget, "navigatorPane")
         self.message_label.hide()
 
     def _setup_cases(self) -> None:
@@ -229,6 +250,92 @@ class MainWindow(QMainWindow):
         self.notes_label.setText(
             "\n".join(self.form.statistics_form.notes_text(provincial_emails(self.store))))
 
+    # ------------------------------------------------------------ receiving
+
+    def apply_role(self, refresh: bool = True) -> None:
+        """The pages of what this office does (see core.rollup.receiving_role): an office
+        fills in its month; a 市(州)版权局 also sees 本市汇总; the province has no month of its
+        own to fill in, so its tabs are 报送情况, 全省合计 and 案件汇总 instead."""
+        role = receiving_role(self.store.profile())
+        if role == self.role:
+            return
+        self.role = role
+        self.menus.apply_role(role)
+        self.setAcceptDrops(role != OFFICE_ROLE)
+        province = role == PROVINCE_ROLE
+        self.navigator_pane.setVisible(not province)
+        self.due_label.setVisible(not province)
+        self.tabs.blockSignals(True)
+        self._office_tabs = [(widget, self.tabs.tabText(self.tabs.indexOf(widget))
+                              if self.tabs.indexOf(widget) >= 0 else title)
+                             for widget, title in self._office_tabs]  # 校验与核对(n) as shown
+        self.tabs.clear()
+        if province:
+            from .province_pages import CompletenessPage, ProvinceTotalsPage
+            from .received_cases_page import ReceivedCasesPage
+
+            if self.status_page is None:
+                self.status_page = CompletenessPage(self.store, self.today, self)
+                self.totals_page = ProvinceTotalsPage(self.store, self.today, self)
+                self.totals_page.exported.connect(lambda path: self.statusBar().showMessage(
+                    self.tr("已写出全省汇总表:{path}").format(path=path), 10000))
+                self.totals_page.failed.connect(
+                    lambda text: self.show_message(self.tr("未能导出全省汇总表:") + text))
+                self.register_page = ReceivedCasesPage(self.store, self)
+            pages = [(self.status_page, self.tr("报送情况")),
+                     (self.totals_page, self.tr("全省合计")),
+                     (self.register_page, self.tr("案件汇总"))]
+        else:
+            pages = list(self._office_tabs)
+            if role == CITY_ROLE:
+                from .city_page import CityPage
+
+                if self.city_page is None:
+                    self.city_page = CityPage(self.store, self)
+                pages.append((self.city_page, self.tr("本市汇总")))
+        for widget, title in pages:
+            self.tabs.addTab(widget, title)
+        self.tabs.blockSignals(False)
+        if refresh:
+            self.refresh_received()
+
+    def show_page(self, name: str) -> None:
+        page = {"city": self.city_page, "status": self.status_page,
+                "totals": self.totals_page, "register": self.register_page}[name]
+        if page is not None and self.tabs.indexOf(page) >= 0:
+            self.tabs.setCurrentWidget(page)
+
+    def refresh_received(self) -> None:
+        """Show what is stored now (after an import): the city total and the month's state,
+        or the province's matrix, totals and register."""
+        if self.role == PROVINCE_ROLE:
+            self.status_page.reload()
+            self.totals_page.reload()
+            self.register_page.reload()
+        elif not self.menus.exporting:  # an export reloads the month itself when done
+            self.refresh_month_states()  # resets the list: select the month again
+            if self.period:
+                self.reload_month(self.period)
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.city_page and self.period:
+            self.city_page.show_period(self.period)  # own figures may have changed meanwhile
+
+    def dragEnterEvent(self, event) -> None:
+        from .received_import import zip_paths
+
+        if self.role != OFFICE_ROLE and zip_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        from .received_import import zip_paths
+
+        paths = zip_paths(event.mimeData())
+        if self.role == OFFICE_ROLE or not paths:
+            return
+        event.acceptProposedAction()
+        self.menus.import_bundles(paths)
+
     # ------------------------------------------------------------ months
 
     def is_locked(self, period: str) -> bool:
@@ -244,6 +351,8 @@ class MainWindow(QMainWindow):
         periods = self.form.periods
         showing = showing or self.period
         big = [p for p in periods if self.is_big(p)]
+        self.month_model.set_departments(
+            department_states(self.store, periods) if self.role == CITY_ROLE else {})
         if not big:
             self.month_model.set_statuses([month_status(self.store, p) for p in periods],
                                           self.today)
@@ -330,6 +439,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{APP_DISPLAY_NAME} · {self.store.path}")
         self._update_case_count()
         self.check_now()
+        if self.role == CITY_ROLE:
+            self.city_page.show_period(period)
 
     def _show_lock(self, period: str, locked: bool) -> None:
         self.lock_banner.setVisible(locked)
@@ -368,6 +479,7 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.show_profile()
             self.case_editor.set_sources(self.store.case_sources())
+            self.apply_role()  # e.g. set up as 公安局 by mistake, now 版权局
 
     def show_message(self, text: str) -> None:
         """A refusal or problem the user must read; empty text hides the bar."""

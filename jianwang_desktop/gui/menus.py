@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 EXPORT_DIR_SETTING = "last_export_dir"  # the folder the last bundle went to
 DATA_DIR_SETTING = "last_data_dir"  # the folder of the last imported / exported data file
+BUNDLE_DIR_SETTING = "last_bundle_dir"  # the folder bundles were last imported from
 
 
 def shows_refusals(method: Callable) -> Callable:
@@ -66,6 +67,7 @@ class MainMenus(QObject):
         self.exporting = False
         self.progress: QProgressDialog | None = None
         self.dialog = None  # the dialog last opened from a menu (tests and screenshots use it)
+        self.import_dialog = None  # one ImportDialog per window, reused
         self._build()
 
     @property
@@ -113,6 +115,20 @@ class MainMenus(QObject):
                              tr("为已导出的月份生成发给各收件单位的邮件草稿"))
         self.verify_action = a(tr("验证数据包…"), self.verify, "Ctrl+Shift+V",
                                tr("检查收到的数据包是否完整、未被改动、签名有效"))
+        self.import_bundles_action = a(
+            tr("导入数据包…"), self.import_bundles, "Ctrl+I",
+            tr("导入收到的签名数据包(也可以把 .zip 文件拖到窗口上);先验证,未通过的不导入"))
+        self.city_action = a(tr("本市汇总"), lambda: self.window.show_page("city"), None,
+                             tr("本单位与公安局、网信办数据的合计,以及哪个部门尚未报送"))
+        self.status_action = a(tr("报送情况"), lambda: self.window.show_page("status"), None,
+                               tr("各市(州)每月按时、逾期、未报的情况"))
+        self.totals_action = a(tr("全省合计"), lambda: self.window.show_page("totals"), None,
+                               tr("全省各月及专项行动累计的附件1 合计"))
+        self.summary_export_action = a(
+            tr("导出全省汇总表…"), self.export_summary, None,
+            tr("把专项行动累计、各月合计和报送情况写成一个 Excel 文件"))
+        self.register_action = a(tr("案件汇总"), lambda: self.window.show_page("register"),
+                                 None, tr("各地报送的全部案件,可按市(州)、月份、类别、来源筛选"))
         self.trusted_action = a(tr("受信任的公钥…"), self.trusted_keys)
         self.own_key_action = a(tr("本机签名公钥…"), self.own_key)
         self.seal_action = a(tr("电子印章…"), self.seal)
@@ -121,15 +137,20 @@ class MainMenus(QObject):
         self.help_action = a(tr("使用说明"), self.help, QKeySequence.StandardKey.HelpContents)
 
         bar = self.window.menuBar()
+        self.menus = {}
         for title, actions in (
             (tr("文件(&F)"), [self.import_action, self.dump_action, None, self.quit_action]),
             (tr("报表(&R)"), [self.check_action, None, self.export_action, self.correct_action,
                              None, self.preview_action, self.pdf_action, None, self.mail_action]),
+            (tr("汇总(&S)"), [self.import_bundles_action, None, self.city_action,
+                             self.status_action, self.totals_action, self.register_action, None,
+                             self.summary_export_action]),
             (tr("工具(&T)"), [self.verify_action, self.trusted_action, self.own_key_action,
                              None, self.seal_action, self.settings_action]),
             (tr("帮助(&H)"), [self.help_action, self.about_action]),
         ):
             menu = bar.addMenu(title)
+            self.menus[title] = menu
             for action in actions:
                 if action is None:
                     menu.addSeparator()
@@ -142,10 +163,35 @@ class MainMenus(QObject):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.import_action, self.check_action, self.export_action,
                        self.correct_action, self.preview_action, self.mail_action,
+                       self.import_bundles_action, self.summary_export_action,
                        self.verify_action):
             toolbar.addAction(action)
         self.window.addToolBar(toolbar)
         self.toolbar = toolbar
+
+    def apply_role(self, role: str) -> None:
+        """Show what the office does: only a receiving office imports bundles; the province
+        has no month of its own to fill in, so the 本月 commands give way to its pages."""
+        from ..core.rollup import CITY_ROLE, OFFICE_ROLE, PROVINCE_ROLE
+
+        monthly = role != PROVINCE_ROLE
+        for action in (self.import_action, self.dump_action, self.check_action,
+                       self.export_action, self.correct_action, self.preview_action,
+                       self.pdf_action, self.mail_action):
+            self._show(action, monthly)
+        self._show(self.import_bundles_action, role != OFFICE_ROLE)
+        self._show(self.city_action, role == CITY_ROLE)
+        for action in (self.status_action, self.totals_action, self.register_action,
+                       self.summary_export_action):
+            self._show(action, role == PROVINCE_ROLE)
+        menus = list(self.menus.values())
+        menus[1].menuAction().setVisible(monthly)  # 报表
+        menus[2].menuAction().setVisible(role != OFFICE_ROLE)  # 汇总
+
+    @staticmethod
+    def _show(action: QAction, shown: bool) -> None:
+        action.setVisible(shown)
+        action.setEnabled(shown)  # a hidden action's shortcut must not fire either
 
     # ------------------------------------------------------------ helpers
 
@@ -393,6 +439,31 @@ class MainMenus(QObject):
         if not self.ready():
             return
         self._open(MailDialog(self.store, self.period, self.window, opener=self.opener))
+
+    # ------------------------------------------------------------ 汇总
+
+    def import_bundles(self, paths: list[Path] | None = None) -> None:
+        """The import dialog (one per window); dropped files go straight into its queue."""
+        from .received_import import ImportDialog
+
+        dialog = self.import_dialog
+        if dialog is None:
+            dialog = ImportDialog(self.store.path, self.window,
+                                  folder=self._folder_setting(BUNDLE_DIR_SETTING))
+            dialog.folder_chosen.connect(
+                lambda folder: self.store.set_setting(BUNDLE_DIR_SETTING, folder))
+            dialog.finished_all.connect(self.window.refresh_received)
+            self.import_dialog = dialog
+        self.dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        if paths:
+            dialog.import_paths(paths)
+
+    def export_summary(self) -> None:
+        self.window.show_page("totals")
+        self.window.totals_page.export_summary()
 
     # ------------------------------------------------------------ 工具
 

@@ -19,6 +19,12 @@ from .background import run_in_background
 OK, UNTRUSTED, REFUSED = "ok", "untrusted", "refused"
 
 
+def zip_paths(mime) -> list[Path]:
+    """The .zip files among dropped URLs."""
+    return [Path(u.toLocalFile()) for u in mime.urls()
+            if u.isLocalFile() and u.toLocalFile().lower().endswith(".zip")]
+
+
 def import_one(db_path: Path, bundle: Path, trust_new: bool) -> tuple:
     """Worker-side: plain data only crosses back to the UI thread."""
     from ..core.errors import UserError
@@ -37,10 +43,12 @@ def import_one(db_path: Path, bundle: Path, trust_new: bool) -> tuple:
 class ImportDialog(QDialog):
     imported = Signal()  # something was stored: views of received data should reload
     finished_all = Signal()
+    folder_chosen = Signal(str)  # the folder the clerk last chose bundles from
 
-    def __init__(self, db_path: Path, parent=None):
+    def __init__(self, db_path: Path, parent=None, folder: str = ""):
         super().__init__(parent)
         self.db_path = Path(db_path)
+        self.folder = folder
         self.setWindowTitle(self.tr("导入数据包"))
         self.setAcceptDrops(True)
         self._queue: list[tuple[Path, bool]] = []
@@ -48,6 +56,7 @@ class ImportDialog(QDialog):
         self.log = QPlainTextEdit(self)
         self.log.setReadOnly(True)
         choose = QPushButton(self.tr("选择数据包…"), self)
+        choose.setObjectName("chooseButton")
         choose.clicked.connect(self.choose_files)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
@@ -62,17 +71,19 @@ class ImportDialog(QDialog):
     # ------------------------------------------------------------ input
 
     def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("选择数据包"), "",
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("选择数据包"), self.folder,
                                                 self.tr("数据包 (*.zip)"))
+        if paths:
+            self.folder = str(Path(paths[0]).parent)
+            self.folder_chosen.emit(self.folder)
         self.import_paths([Path(p) for p in paths])
 
     def dragEnterEvent(self, event) -> None:
-        if any(u.toLocalFile().lower().endswith(".zip") for u in event.mimeData().urls()):
+        if zip_paths(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls()
-                 if u.toLocalFile().lower().endswith(".zip")]
+        paths = zip_paths(event.mimeData())
         event.acceptProposedAction()
         self.import_paths(paths)
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from ..core.completeness import LATE, MISSING, NOT_DUE, ON_TIME, Matrix
 from ..core.formdef import FormDefinition
 from ..core.signing import grouped
 
 STATUS_COLOURS = {ON_TIME: "#dff3e4", LATE: "#fff1cc", MISSING: "#fbdcd9", NOT_DUE: "#ffffff"}
+CORRECTED_COLOUR = "#1a56a6"  # a corrected cell: blue bold text on its status colour
 
 
 class CompletenessModel(QAbstractTableModel):
@@ -52,6 +53,12 @@ class CompletenessModel(QAbstractTableModel):
             return QBrush(QColor(STATUS_COLOURS[cell.status]))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and cell.corrected:
+            return QBrush(QColor(CORRECTED_COLOUR))
+        if role == Qt.ItemDataRole.FontRole and cell.corrected:
+            font = QFont()
+            font.setBold(True)
+            return font
         if role == Qt.ItemDataRole.ToolTipRole and cell.current is not None:
             return self.tr("首次生成:%1\n当前:第%2版,%3\n指纹:%4").replace(
                 "%1", cell.first_created or "").replace("%2", str(cell.revision)).replace(

@@ -36,3 +36,22 @@ def child(root: QWidget, cls: type, name: str):
     if widget is None:
         raise RuntimeError(f"界面文件中缺少 {cls.__name__} “{name}”")
     return widget
+
+
+def embed(page: QWidget, name: str, custom: tuple[type, ...] = ()) -> QWidget:
+    """Load a .ui form as the whole content of `page` (no margins of its own)."""
+    from PySide6.QtWidgets import QVBoxLayout
+
+    form = load_ui(name, page, custom)
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(form)
+    return form
+
+
+def make_title(label, grow: int = 3) -> None:
+    """A page's heading: bold and a few points larger than the text under it."""
+    font = label.font()
+    font.setPointSize(font.pointSize() + grow)
+    font.setBold(True)
+    label.setFont(font)
