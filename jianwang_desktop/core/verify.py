@@ -20,7 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .bundle import ALGORITHM, BUNDLE_FORMAT, DATA_NAME, MANIFEST_NAME, SIGNATURE_NAME
+from .bundle import (ALGORITHM, BUNDLE_FORMAT, CHANGES_FORMAT, CHANGES_NAME, DATA_NAME,
+                     MANIFEST_NAME, SIGNATURE_NAME)
 from .errors import UserError
 from .records import MonthData
 from .resources import resource_path
@@ -45,6 +46,13 @@ class VerifyResult:
     trusted: bool = False
     trusted_label: str | None = None
     month: MonthData | None = None
+    changes: dict[str, Any] | None = None  # changes.json of a later revision
+    previous_fingerprint: str | None = None  # the key that signed the previous revision
+
+    @property
+    def signer_changed(self) -> bool:
+        return (self.previous_fingerprint is not None and self.fingerprint is not None
+                and self.previous_fingerprint != self.fingerprint)
 
     @property
     def ok(self) -> bool:
@@ -68,6 +76,13 @@ class VerifyResult:
             else:
                 trust = "未受信任:请与对方核对指纹后用 jianwang trust add 加入"
             lines.append(f"签名者指纹:{grouped(self.fingerprint)}  {trust}")
+        if self.signer_changed:
+            lines.append(f"注意:签名密钥已更换。上一版由指纹 {grouped(self.previous_fingerprint)} "
+                         "签名,本版换了新的密钥;请与对方核对新指纹。")
+        if self.changes is not None:
+            count = len(self.changes["changes"])
+            lines.append(f"更正原因:{self.changes['reason']};首次导出后共修改 {count} 处"
+                         "(见 changes.json,或导入后用 jianwang history 查看)。")
         if self.ok:
             lines.append("验证通过:文件齐全、未被改动、签名有效,表格数字与 data.json 一致。")
         else:
@@ -77,12 +92,26 @@ class VerifyResult:
 
 
 @cache
-def _manifest_validator():
+def _validator(schema_file: str):
     from jsonschema import Draft202012Validator
 
-    schema = json.loads(
-        resource_path("schema", "jianwang-bundle-1.schema.json").read_text("utf-8"))
-    return Draft202012Validator(schema)
+    return Draft202012Validator(json.loads(resource_path("schema", schema_file).read_text("utf-8")))
+
+
+def _schema_failures(document: Any, schema_file: str, name: str, result: VerifyResult) -> bool:
+    """Report where `document` breaks its schema (at most 20 places); True when it is valid."""
+    errors = sorted(_validator(schema_file).iter_errors(document),
+                    key=lambda e: list(map(str, e.path)))
+    for error in errors[:20]:
+        where = ".".join(str(p) for p in error.path) or "(整体)"
+        result.fail(f"{name} 的 {where} 不符合格式:{_short(error.message)}")
+    return not errors
+
+
+def _short(text: str, limit: int = 200) -> str:
+    """jsonschema quotes the offending value: keep a message readable and free of controls."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return text if len(text) <= limit else text[:limit] + "……"
 
 
 def verify_file(path: str | Path, trusted: dict[str, tuple[str, str]] | None = None
@@ -129,6 +158,7 @@ def verify_bundle(raw: bytes, trusted: dict[str, tuple[str, str]] | None = None,
     if public is not None:
         _check_trust(public, trusted or {}, result)
     _check_contents(manifest, members, result)
+    _check_changes(manifest, members, result)
     return result
 
 
@@ -227,11 +257,7 @@ def _check_manifest(raw: bytes, result: VerifyResult) -> dict[str, Any] | None:
     if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
         result.fail(f"{MANIFEST_NAME} 不是 {BUNDLE_FORMAT} 格式的清单。")
         return None
-    errors = sorted(_manifest_validator().iter_errors(manifest), key=lambda e: list(map(str, e.path)))
-    for error in errors[:20]:
-        where = ".".join(str(p) for p in error.path) or "(整体)"
-        result.fail(f"{MANIFEST_NAME} 的 {where} 不符合格式:{error.message}")
-    if errors:
+    if not _schema_failures(manifest, "jianwang-bundle-1.schema.json", MANIFEST_NAME, result):
         return None
     if (manifest["revision"] == 1) != (manifest["previous"] is None):
         result.fail(f"{MANIFEST_NAME}:第1版的 previous 应为 null,以后各版应为上一版清单的 sha256。")
@@ -335,3 +361,36 @@ def _check_contents(manifest: dict, members: dict[str, bytes], result: VerifyRes
         except excel.SheetReadError as e:
             problems = [str(e)]
         result.failures.extend(f"“{name}”:{p}" for p in problems)
+
+
+def _check_changes(manifest: dict, members: dict[str, bytes], result: VerifyResult) -> None:
+    """changes.json: present exactly from the second revision on, and chained to `previous`."""
+    from .interchange import parse_json
+
+    raw = members.get(CHANGES_NAME)
+    if manifest["revision"] == 1:
+        if raw is not None:
+            result.fail(f"第1版不应有 {CHANGES_NAME}。")
+        return
+    if raw is None:
+        result.fail(f"第{manifest['revision']}版缺少 {CHANGES_NAME}(更正原因和修改记录)。")
+        return
+    try:
+        changes = parse_json(raw)
+    except UserError as e:
+        result.fail(f"{CHANGES_NAME} 无法读取:{e.message}")
+        return
+    if not isinstance(changes, dict) or changes.get("format") != CHANGES_FORMAT:
+        result.fail(f"{CHANGES_NAME} 不是 {CHANGES_FORMAT} 格式。")
+        return
+    if not _schema_failures(changes, "jianwang-changes-1.schema.json", CHANGES_NAME, result):
+        return
+    revisions = changes["revisions"]
+    if (changes["period"] != manifest["period"] or changes["revision"] != manifest["revision"]
+            or [r["revision"] for r in revisions] != list(range(1, manifest["revision"]))):
+        result.fail(f"{CHANGES_NAME} 的月份或版本与清单不一致。")
+        return
+    if revisions[-1]["manifest_sha256"] != manifest["previous"]:
+        result.fail(f"{CHANGES_NAME} 记录的上一版清单与清单的 previous 不一致。")
+    result.changes = changes
+    result.previous_fingerprint = revisions[-1]["fingerprint"]
