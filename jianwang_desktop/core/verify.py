@@ -59,15 +59,17 @@ class VerifyResult:
         return not self.failures
 
     def fail(self, message: str) -> None:
-        self.failures.append(message)
+        # Names and values come from the file: never echo a control character (a terminal
+        # escape) or a megabyte of text to the user.
+        self.failures.append(_short(message, 500))
 
     def summary_lines(self) -> list[str]:
         """What `jianwang verify` prints and the GUI dialog shows."""
         lines = [f"数据包:{self.source}"]
         m = self.manifest if isinstance(self.manifest, dict) else {}
         if m.get("unit") and m.get("period"):
-            lines.append(f"单位:{m.get('unit')}  月份:{m.get('period')}  "
-                         f"第{m.get('revision')}版  生成时间:{m.get('created')}")
+            lines.append(_short(f"单位:{m.get('unit')}  月份:{m.get('period')}  "
+                                f"第{m.get('revision')}版  生成时间:{m.get('created')}", 500))
         if self.fingerprint:
             if not self.signature_valid:
                 trust = "签名未通过验证"
@@ -81,7 +83,7 @@ class VerifyResult:
                          "签名,本版换了新的密钥;请与对方核对新指纹。")
         if self.changes is not None:
             count = len(self.changes["changes"])
-            lines.append(f"更正原因:{self.changes['reason']};首次导出后共修改 {count} 处"
+            lines.append(f"更正原因:{_short(self.changes['reason'])};首次导出后共修改 {count} 处"
                          "(见 changes.json,或导入后用 jianwang history 查看)。")
         if self.ok:
             lines.append("验证通过:文件齐全、未被改动、签名有效,表格数字与 data.json 一致。")
@@ -110,7 +112,7 @@ def _schema_failures(document: Any, schema_file: str, name: str, result: VerifyR
 
 def _short(text: str, limit: int = 200) -> str:
     """jsonschema quotes the offending value: keep a message readable and free of controls."""
-    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
     return text if len(text) <= limit else text[:limit] + "……"
 
 
@@ -341,7 +343,8 @@ def _check_contents(manifest: dict, members: dict[str, bytes], result: VerifyRes
         form, header, month = month_from_dict(parse_json(raw))
     except UserError as e:
         result.fail(f"{DATA_NAME}:{e.message}")
-        result.failures.extend(f"{DATA_NAME}:{d}" for d in e.details)
+        for detail in e.details:
+            result.fail(f"{DATA_NAME}:{detail}")
         return
     result.month = month
     for key in ("region", "department", "unit"):
@@ -360,7 +363,8 @@ def _check_contents(manifest: dict, members: dict[str, bytes], result: VerifyRes
             problems = compare(form, month, xlsx)
         except excel.SheetReadError as e:
             problems = [str(e)]
-        result.failures.extend(f"“{name}”:{p}" for p in problems)
+        for problem in problems:
+            result.fail(f"“{name}”:{problem}")
 
 
 def _check_changes(manifest: dict, members: dict[str, bytes], result: VerifyResult) -> None:
