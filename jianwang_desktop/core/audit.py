@@ -149,8 +149,8 @@ def _encoded(fields: dict[str, str]) -> str:
     return json.dumps(fields, ensure_ascii=False)
 
 
-def history_lines(store, period: str) -> list[str]:
-    """The versions of a month and what each 更正 changed (`jianwang history`)."""
+def version_lines(store, period: str) -> list[str]:
+    """The exported revisions of a month and the 更正 under way, one line each."""
     label = store.form.month(period).label
     exports = store.exports(period)
     if not exports:
@@ -164,10 +164,17 @@ def history_lines(store, period: str) -> list[str]:
     if state.correction_reason is not None:
         lines.append(f"  第{state.next_revision}版(更正中,尚未导出),"
                      f"更正原因:{state.correction_reason}")
+    return lines
+
+
+def history_lines(store, period: str) -> list[str]:
+    """The versions of a month and what each 更正 changed (`jianwang history`)."""
+    lines = version_lines(store, period)
+    if not store.exports(period):
+        return lines
     trail = store.audit_trail(period)
     if not trail:
-        lines.append("导出后没有修改记录。")
-        return lines
+        return lines + ["导出后没有修改记录。"]
     lines.append("导出后的修改记录:")
     for entry in trail:
         lines.append(f"  [第{entry.revision}版] {entry.at}  填报人:{entry.filler}  "

@@ -577,7 +577,7 @@ def _refuse_foreign_or_newer(path: Path) -> None:
             applied = [r[0] for r in conn.execute(
                 "SELECT name FROM _sqlite_migrations WHERE migration_set = 'jianwang'")]
     except sqlite3.DatabaseError:
-        raise UserError(
+        raise backup.DamagedDatabase(
             f"{path} 不是本程序的数据库文件,或文件已损坏。为保护它,程序没有做任何改动。",
             backup.damaged_file_advice(path),
         ) from None
