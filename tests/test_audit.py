@@ -2,6 +2,8 @@
 
 import io
 import json
+import subprocess
+import unicodedata
 import zipfile
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -210,6 +212,15 @@ def test_a_lost_key_is_survivable_and_the_change_is_shown(exported, tmp_path):
     assert any("签名密钥已更换" in line for line in check.summary_lines())
     stamp = stamp_for(store, AUG)
     assert stamp.key_fingerprint == result.fingerprint and stamp.previous_key_fingerprint == old
+    r = run_cli("verify", str(result.path), db=store.path)
+    assert r.returncode == 0 and "签名密钥已更换" in r.stdout.decode("utf-8")
+    pdf = tmp_path / "printout.pdf"
+    r = run_cli("print", "--month", AUG, "--pdf", str(pdf), "--form", "1", db=store.path)
+    assert r.returncode == 0, r.stderr.decode("utf-8")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                          check=True).stdout.decode("utf-8")
+    text = unicodedata.normalize("NFKC", text).replace("\n", "")
+    assert f"签名密钥已更换,上一版为 {old}" in text
 
 
 @pytest.mark.parametrize("edit, message", [
