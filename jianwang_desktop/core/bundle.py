@@ -2,9 +2,10 @@
 
 Members (docs/bundle-format.md): data.json (jianwang-data/1), the two attachments as
 .xlsx, from the second revision on changes.json (the earlier revisions and every change
-made since the first export), manifest.json (what is in the zip, who signed) and manifest.sig (base64 Ed25519
-signature of the exact bytes of manifest.json). The same data, key and time give the
-same bytes: members sorted by name, fixed timestamps and metadata, fixed compression.
+made since the first export), manifest.json (what is in the zip, who signed) and
+manifest.sig (base64 Ed25519 signature of the exact bytes of manifest.json). The same
+data, key and time give the same bytes: members sorted by name, fixed timestamps and
+metadata, fixed compression.
 """
 
 from __future__ import annotations

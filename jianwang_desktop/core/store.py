@@ -171,7 +171,8 @@ class Store:
             before = self._snapshot(period) if audited else None
             yield
             if audited:
-                self._record_changes(period, state, audit.differences(before, self._snapshot(period)))
+                changes = audit.differences(before, self._snapshot(period))
+                self._record_changes(period, state, changes)
 
     def _snapshot(self, period: str) -> audit.Snapshot:
         args = [self.form.campaign, period]
