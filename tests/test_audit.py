@@ -159,7 +159,10 @@ def test_later_bundles_carry_the_revisions_and_the_trail(exported, tmp_path):
     check = verify_file(result.path)
     assert check.ok, check.failures
     assert not check.signer_changed
-    assert any("罚款金额填错" in line and "1 处" in line for line in check.summary_lines())
+    lines = check.summary_lines()
+    assert any("罚款金额填错" in line and "1 处" in line for line in lines)
+    assert any(line.startswith("  · 附件1 音乐 罚款金额") and line.endswith("→ 3.25")
+               for line in lines), lines
     # The first bundle has no changes.json; a second one written again is the same bytes.
     assert CHANGES_NAME not in members(store.exported_bundle(AUG, 1))
     again = export_month(store, AUG, tmp_path / ".." / tmp_path.name)
@@ -245,6 +248,23 @@ def test_a_bad_changes_json_is_refused_even_when_signed(exported, tmp_path, edit
     key = signing.load_key(store.path)
     check = verify_bundle(rezip(resign(files, key)))
     assert not check.ok and any(message in f for f in check.failures), check.failures
+
+
+@pytest.mark.parametrize("new", ["{", "[1, 2]", "\x1b[2J", "案" * 20000])
+def test_odd_change_records_are_shown_without_a_crash(exported, tmp_path, new):
+    from test_verify import resign, rezip
+
+    exported.start_correction(AUG, "原因")
+    exported.set_cell(AUG, "音乐", "filed", 9)
+    result = export_month(exported, AUG, tmp_path, now=WHEN)
+    files = members(result.path.read_bytes())
+    changes = json.loads(files[CHANGES_NAME])
+    changes["changes"][0].update(action="case_added", target="x", field="", old=None, new=new)
+    files[CHANGES_NAME] = json.dumps(changes, ensure_ascii=False).encode("utf-8")
+    check = verify_bundle(rezip(resign(files, signing.load_key(exported.path))))
+    assert check.ok, check.failures
+    for line in check.summary_lines():
+        assert line.isprintable() and len(line) < 1000
 
 
 def test_a_revision_two_without_changes_json_is_refused(exported, tmp_path):

@@ -91,7 +91,12 @@ def _shown(text: str | None) -> str:
 
 
 def _case_text(form: FormDefinition, encoded: str | None) -> str:
-    fields = json.loads(encoded) if encoded else {}
+    try:
+        fields = json.loads(encoded) if encoded else {}
+    except ValueError:
+        fields = None
+    if not isinstance(fields, dict):  # from a received changes.json: show it as it is
+        return _shown(encoded)
     return ";".join(f"{field_label(form, k)}:{v}" for k, v in fields.items() if v != "")
 
 

@@ -22,7 +22,9 @@ from typing import Any
 
 from .bundle import (ALGORITHM, BUNDLE_FORMAT, CHANGES_FORMAT, CHANGES_NAME, DATA_NAME,
                      MANIFEST_NAME, SIGNATURE_NAME)
+from .audit import AuditEntry
 from .errors import UserError
+from .formdef import load_form
 from .records import MonthData
 from .resources import resource_path
 from .signing import PublicKey, fingerprint as key_fingerprint, grouped
@@ -31,6 +33,7 @@ MAX_BUNDLE_BYTES = 64 * 1024 * 1024
 MAX_MEMBERS = 16
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 128 * 1024 * 1024
+SHOWN_CHANGES = 30  # changes listed by summary_lines; the rest are counted
 MAX_RATIO = 100  # uncompressed / compressed, for members above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -48,6 +51,7 @@ class VerifyResult:
     month: MonthData | None = None
     changes: dict[str, Any] | None = None  # changes.json of a later revision
     previous_fingerprint: str | None = None  # the key that signed the previous revision
+    change_lines: list[str] = field(default_factory=list)  # changes.json, one line each
 
     @property
     def signer_changed(self) -> bool:
@@ -85,6 +89,10 @@ class VerifyResult:
             count = len(self.changes["changes"])
             lines.append(f"更正原因:{_short(self.changes['reason'])};首次导出后共修改 {count} 处"
                          "(见 changes.json,或导入后用 jianwang history 查看)。")
+            shown = self.change_lines[:SHOWN_CHANGES]
+            lines += [f"  · {_short(line, 300)}" for line in shown]
+            if count > len(shown):
+                lines.append(f"  ……另有 {count - len(shown)} 处")
         if self.ok:
             lines.append("验证通过:文件齐全、未被改动、签名有效,表格数字与 data.json 一致。")
         else:
@@ -398,3 +406,9 @@ def _check_changes(manifest: dict, members: dict[str, bytes], result: VerifyResu
         result.fail(f"{CHANGES_NAME} 记录的上一版清单与清单的 previous 不一致。")
     result.changes = changes
     result.previous_fingerprint = revisions[-1]["fingerprint"]
+    try:
+        form = load_form(manifest["campaign"])
+    except UserError:
+        return  # an unknown campaign has already failed the content check
+    result.change_lines = [AuditEntry(**entry).describe(form)
+                           for entry in changes["changes"][:SHOWN_CHANGES]]
