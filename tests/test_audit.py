@@ -280,3 +280,18 @@ def test_a_revision_two_without_changes_json_is_refused(exported, tmp_path):
 
 def test_history_lines_before_any_export(store):
     assert audit.history_lines(store, AUG) == ["2015年8月还没有导出过,没有版本和修改记录。"]
+
+
+def test_bundle_format_doc_describes_every_changes_json_field():
+    from conftest import ROOT
+
+    doc = (ROOT / "docs" / "bundle-format.md").read_text("utf-8")
+    schema = json.loads((ROOT / "resources" / "schema" / "jianwang-changes-1.schema.json")
+                        .read_text("utf-8"))
+    entry = schema["properties"]["changes"]["items"]["properties"]
+    revision = schema["properties"]["revisions"]["items"]["properties"]
+    for name in [*schema["properties"], *entry, *revision]:
+        assert f'"{name}"' in doc or f"`{name}`" in doc, name
+    for action in entry["action"]["enum"]:
+        assert f"`{action}`" in doc, action
+    assert CHANGES_NAME in doc and "jianwang-changes/1" in doc
