@@ -267,6 +267,19 @@ def test_odd_change_records_are_shown_without_a_crash(exported, tmp_path, new):
         assert line.isprintable() and len(line) < 1000
 
 
+def test_a_changed_changes_json_is_caught_like_any_member(exported, tmp_path):
+    from test_verify import rezip
+
+    exported.start_correction(AUG, "原因")
+    exported.set_cell(AUG, "音乐", "filed", 9)
+    result = export_month(exported, AUG, tmp_path, now=WHEN)
+    files = members(result.path.read_bytes())
+    files[CHANGES_NAME] = files[CHANGES_NAME].replace("原因".encode(), "别的".encode())
+    check = verify_bundle(rezip(files))  # not re-signed: what someone without the key can do
+    assert any("changes.json”的内容与清单记录的 sha256 不符" in f for f in check.failures), \
+        check.failures
+
+
 def test_a_revision_two_without_changes_json_is_refused(exported, tmp_path):
     from test_verify import resign, rezip
 
