@@ -100,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     correct.add_argument("--month", required=True, help="月份,如 2015-08")
     correct.add_argument("--reason", required=True, help="更正原因")
 
+    history = commands.add_parser("history", help="列出一个月份更正后的修改记录(审计记录)")
+    history.add_argument("--month", required=True, help="月份,如 2015-08")
+
     print_ = commands.add_parser("print", help="把附件1、附件2 打印成 PDF 文件(不需要显示器)")
     print_.add_argument("--month", required=True, help="月份,如 2015-08")
     print_.add_argument("--pdf", required=True, type=Path, metavar="OUT.pdf", help="输出的 PDF 文件")
@@ -418,6 +421,15 @@ def cmd_correct(args) -> int:
     return EXIT_OK
 
 
+def cmd_history(args) -> int:
+    from .core.audit import history_lines
+
+    with _open_store(args) as store:
+        for line in history_lines(store, args.month):
+            print(line)
+    return EXIT_OK
+
+
 def _qt_without_display() -> None:
     """Printing needs Qt but no window: with no display, draw offscreen."""
     import os
@@ -708,7 +720,7 @@ COMMANDS = {"init": cmd_init, "load": cmd_load, "dump": cmd_dump, "check": cmd_c
             "correct": cmd_correct, "print": cmd_print, "seal": cmd_seal, "backup": cmd_backup,
             "import": cmd_import, "status": cmd_status, "city": cmd_city,
             "totals": cmd_totals, "cases": cmd_cases, "attach": cmd_attach,
-            "gui": cmd_gui, None: cmd_gui}
+            "history": cmd_history, "gui": cmd_gui, None: cmd_gui}
 
 
 def main(argv: list[str] | None = None) -> int:

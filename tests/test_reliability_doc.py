@@ -8,7 +8,8 @@ import test_crash_safety
 from conftest import ROOT
 
 RELIABILITY_TESTS = ("test_crash_safety", "test_backup", "test_write_failures",
-                     "test_hostile_load")
+                     "test_hostile_load", "test_hostile_bundle", "test_hostile_paste",
+                     "test_audit", "test_keys", "test_gui_audit_backup")
 
 
 def doc() -> str:

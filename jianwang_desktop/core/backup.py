@@ -195,6 +195,11 @@ def on_open(db: "Database", db_path: Path, migrating: bool) -> None:
 # ---------------------------------------------------------------- damaged files
 
 
+class DamagedDatabase(UserError):
+    """The file at the database path is damaged or not a database: offer a backup."""
+
+
+
 def damaged_file_advice(db_path: Path) -> list[str]:
     """What to tell the user when the file at db_path is not a usable database."""
     newest = newest_backup(db_path)

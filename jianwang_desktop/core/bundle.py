@@ -1,9 +1,11 @@
 """The signed submission bundle: one .zip per office, month and revision.
 
 Members (docs/bundle-format.md): data.json (jianwang-data/1), the two attachments as
-.xlsx, manifest.json (what is in the zip, who signed) and manifest.sig (base64 Ed25519
-signature of the exact bytes of manifest.json). The same data, key and time give the
-same bytes: members sorted by name, fixed timestamps and metadata, fixed compression.
+.xlsx, from the second revision on changes.json (the earlier revisions and every change
+made since the first export), manifest.json (what is in the zip, who signed) and
+manifest.sig (base64 Ed25519 signature of the exact bytes of manifest.json). The same
+data, key and time give the same bytes: members sorted by name, fixed timestamps and
+metadata, fixed compression.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from .signing import SigningKey
 
 BUNDLE_FORMAT = "jianwang-bundle/1"
 DATA_NAME = "data.json"
+CHANGES_NAME = "changes.json"
+CHANGES_FORMAT = "jianwang-changes/1"
 MANIFEST_NAME = "manifest.json"
 SIGNATURE_NAME = "manifest.sig"
 ALGORITHM = "Ed25519"
@@ -64,10 +68,13 @@ def manifest_bytes(manifest: dict[str, Any]) -> bytes:
 
 def build_bundle(form: FormDefinition, profile: Profile, month: MonthData, *, revision: int,
                  previous: str | None, created: datetime, key: SigningKey,
-                 emails: dict[str, str] | None = None,
+                 emails: dict[str, str] | None = None, changes: dict[str, Any] | None = None,
                  progress: Progress | None = None,
                  contributions: list[dict] | None = None) -> Bundle:
-    """Everything in memory; nothing is written or recorded here."""
+    """Everything in memory; nothing is written or recorded here.
+
+    `changes`: the changes.json of a later revision (`changes_document`), None for 第1版.
+    """
     from . import excel
     from .interchange import dumps, month_to_dict
 
@@ -79,6 +86,8 @@ def build_bundle(form: FormDefinition, profile: Profile, month: MonthData, *, re
     files = {DATA_NAME: dumps(data).encode("utf-8")}
     step("正在生成附件1、附件2 的 Excel 表格")
     files.update(excel.attachment_files(form, profile, month, emails, created))
+    if changes is not None:
+        files[CHANGES_NAME] = manifest_bytes(changes)
     step("正在签名")
     bundle = pack_bundle(form, profile, month.period, files, revision=revision,
                          previous=previous, created=created, key=key)
@@ -189,9 +198,10 @@ def export_month(store, period: str, out_dir: str | Path, *, passphrase: str | N
     history = store.exports(period)
     previous = history[-1].manifest_sha256 if history else None
     created = (now or datetime.now().astimezone()).replace(microsecond=0)
+    changes = changes_document(store, period) if history else None
     bundle = build_bundle(form, profile, month, revision=state.next_revision,
                           previous=previous, created=created, key=key,
-                          emails=provincial_emails(store), progress=progress,
+                          emails=provincial_emails(store), changes=changes, progress=progress,
                           contributions=contribution_dicts(store, period))
     path = out_dir / bundle.file_name
     temporary = path.with_name(path.name + ".part")
@@ -209,6 +219,23 @@ def export_month(store, period: str, out_dir: str | Path, *, passphrase: str | N
         raise UserError(f"第{state.next_revision}版已签名保存,但无法写入 {path}:{e.strerror}。"
                         "请换一个文件夹再次导出,会写出同一个文件。") from None
     return ExportResult(path, state.next_revision, key.fingerprint, again=False)
+
+
+def changes_document(store, period: str) -> dict[str, Any]:
+    """changes.json of the revision being prepared: the earlier ones and the audit trail."""
+    state = store.export_state(period)
+    return {
+        "format": CHANGES_FORMAT,
+        "period": period,
+        "revision": state.next_revision,
+        "reason": state.correction_reason,
+        "revisions": [
+            {"revision": r.revision, "created": r.created, "manifest_sha256": r.manifest_sha256,
+             "fingerprint": r.fingerprint, "reason": r.reason}
+            for r in store.exports(period)
+        ],
+        "changes": [entry.as_dict() for entry in store.audit_trail(period)],
+    }
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -137,6 +137,28 @@ def m003_received_bundles(db: Database) -> None:
         """)
 
 
+@migrations()
+def m004_correction_audit_trail(db: Database) -> None:
+    _run(db, """
+        CREATE TABLE audit_trail (
+            id INTEGER PRIMARY KEY,
+            campaign TEXT NOT NULL,
+            period TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            filler TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            field TEXT NOT NULL,
+            old TEXT,
+            new TEXT,
+            FOREIGN KEY (campaign, period) REFERENCES months (campaign, period)
+        );
+        CREATE INDEX audit_trail_by_month ON audit_trail (campaign, period, id);
+        """)
+
+
 def _run(db: Database, script: str) -> None:
     # One statement at a time: executescript() would commit the migration's transaction.
     for statement in script.split(";"):

@@ -18,7 +18,7 @@ from typing import Iterator
 from sqlite_utils import Database
 
 from .. import APP_NAME
-from . import backup
+from . import audit, backup
 from .domain import Profile
 from .errors import UserError
 from .formdef import FormDefinition, load_form
@@ -146,16 +146,65 @@ class Store:
 
     # ------------------------------------------------------------ months
 
-    def _touch_month(self, period: str) -> None:
+    def _touch_month(self, period: str) -> ExportState:
         """Every write to a month goes through here, so a locked month cannot be changed."""
         self.form.month(period)  # refuses a period outside the campaign
-        self._refuse_if_locked(period)
+        state = self._refuse_if_locked(period)
         now = _now()
         self.db.execute(
             "INSERT INTO months (campaign, period, created, updated) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(campaign, period) DO UPDATE SET updated = excluded.updated",
             [self.form.campaign, period, now, now],
         )
+        return state
+
+    @contextmanager
+    def _writing_month(self, period: str) -> Iterator[None]:
+        """One action that changes a month's data: lock check, then (during a 更正) the audit.
+
+        While a correction is open, the month's rows before and after the action are
+        compared and every difference is recorded in the same transaction.
+        """
+        with self.transaction():
+            state = self._touch_month(period)
+            audited = state.exported > 0
+            before = self._snapshot(period) if audited else None
+            yield
+            if audited:
+                changes = audit.differences(before, self._snapshot(period))
+                self._record_changes(period, state, changes)
+
+    def _snapshot(self, period: str) -> audit.Snapshot:
+        args = [self.form.campaign, period]
+        cells = {(c, m): v for c, m, v in self.db.execute(
+            "SELECT category, measure, value FROM statistics WHERE campaign = ? AND period = ?",
+            args)}
+        columns = (*CASE_TEXT_FIELDS, "category", "measures")
+        cases = {row[0]: audit.case_fields(dict(zip(columns, row[1:]))) for row in self.db.execute(
+            "SELECT id, " + ", ".join(columns) + " FROM cases WHERE campaign = ? AND period = ?",
+            args)}
+        return audit.Snapshot(cells, cases)
+
+    def _record_changes(self, period: str, state: ExportState,
+                        changes: list[audit.Change]) -> None:
+        at, filler = _now(), self.setting("filler") or ""
+        for change in changes:
+            self.db.execute(
+                "INSERT INTO audit_trail (campaign, period, revision, at, filler, reason, action, "
+                "target, field, old, new) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [self.form.campaign, period, state.next_revision, at, filler,
+                 state.correction_reason or "", change.action, change.target, change.field,
+                 change.old, change.new],
+            )
+
+    def audit_trail(self, period: str) -> list[audit.AuditEntry]:
+        """Every change made to the month during its 更正s, oldest first."""
+        rows = self.db.execute(
+            "SELECT revision, at, filler, reason, action, target, field, old, new "
+            "FROM audit_trail WHERE campaign = ? AND period = ? ORDER BY id",
+            [self.form.campaign, period],
+        )
+        return [audit.AuditEntry(*row) for row in rows]
 
     def has_data(self, period: str) -> bool:
         args = [self.form.campaign, period]
@@ -206,8 +255,7 @@ class Store:
     def set_cells(self, period: str, cells: dict[tuple[str, str], Value]) -> None:
         """Write several 附件1 cells at once (a paste is one action); None blanks a cell."""
         checked = {(c, k): self._checked_cell(c, k, v) for (c, k), v in cells.items()}
-        with self.transaction():
-            self._touch_month(period)
+        with self._writing_month(period):
             for (category, key), value in checked.items():
                 self._write_cell(period, category, key, value)
 
@@ -221,8 +269,7 @@ class Store:
             for c, row in month.statistics.items()
             for k, v in row.items()
         }
-        with self.transaction():
-            self._touch_month(month.period)
+        with self._writing_month(month.period):
             args = [self.form.campaign, month.period]
             self.db.execute("DELETE FROM statistics WHERE campaign = ? AND period = ?", args)
             self.db.execute("DELETE FROM cases WHERE campaign = ? AND period = ?", args)
@@ -303,8 +350,7 @@ class Store:
         if not case.number.strip():
             case.number = self.next_case_number(period)
         self._check_case(period, case)
-        with self.transaction():
-            self._touch_month(period)
+        with self._writing_month(period):
             position = self.db.execute(
                 "SELECT coalesce(max(position), -1) + 1 FROM cases WHERE campaign = ? "
                 "AND period = ?",
@@ -318,8 +364,7 @@ class Store:
             raise ValueError("update_case needs a stored case")
         self._check_case(period, case)
         row = self._case_row(case)
-        with self.transaction():
-            self._touch_month(period)
+        with self._writing_month(period):
             cursor = self.db.execute(
                 "UPDATE cases SET " + ", ".join(f"{k} = ?" for k in row)
                 + ", updated = ? WHERE id = ? AND campaign = ? AND period = ?",
@@ -329,8 +374,7 @@ class Store:
                 raise UserError("这条案件已不存在(可能已被删除)。")
 
     def delete_case(self, period: str, case_id: int) -> None:
-        with self.transaction():
-            self._touch_month(period)
+        with self._writing_month(period):
             self.db.execute(
                 "DELETE FROM cases WHERE id = ? AND campaign = ? AND period = ?",
                 [case_id, self.form.campaign, period],
@@ -394,7 +438,7 @@ class Store:
             return None
         return self.exports(period)[-1]
 
-    def _refuse_if_locked(self, period: str) -> None:
+    def _refuse_if_locked(self, period: str) -> ExportState:
         state = self.export_state(period)
         if state.locked:
             label = self.form.month(period).label
@@ -403,6 +447,7 @@ class Store:
                 ["确需修改时请先“更正”并写明原因(菜单“报表 → 更正…”,或命令 jianwang correct "
                  f"--month {period} --reason 原因),更正后导出的是第{state.next_revision}版。"],
             )
+        return state
 
     def start_correction(self, period: str, reason: str) -> ExportState:
         """Open the next revision of an exported month; the reason is kept with it."""
@@ -411,20 +456,30 @@ class Store:
         problem = text_problem(reason, 500, True, True)
         if problem:
             raise UserError(f"更正原因{problem}。")
+        self._refuse_unless_correctable(period)
+        try:
+            backup.backup_now(self, "correction")
+        except UserError as e:
+            raise UserError("更正前必须先备份数据库,但备份没有成功;没有开启更正。",
+                            [e.message, *e.details]) from None
         with self.transaction():
+            self._refuse_unless_correctable(period)  # again, inside the transaction
             state = self.export_state(period)
-            label = self.form.month(period).label
-            if state.exported == 0:
-                raise UserError(f"{label}还没有导出过,直接修改即可,不需要更正。")
-            if not state.locked:
-                raise UserError(f"{label}已在更正中(将导出第{state.next_revision}版),"
-                                f"原因:{state.correction_reason}")
             self.db.execute(
                 "INSERT INTO corrections (campaign, period, revision, reason, created) "
                 "VALUES (?, ?, ?, ?, ?)",
                 [self.form.campaign, period, state.next_revision, reason, _now()],
             )
         return self.export_state(period)
+
+    def _refuse_unless_correctable(self, period: str) -> None:
+        state = self.export_state(period)
+        label = self.form.month(period).label
+        if state.exported == 0:
+            raise UserError(f"{label}还没有导出过,直接修改即可,不需要更正。")
+        if not state.locked:
+            raise UserError(f"{label}已在更正中(将导出第{state.next_revision}版),"
+                            f"原因:{state.correction_reason}")
 
     def record_export(self, period: str, revision: int, created: str, fingerprint: str,
                       file_name: str, manifest_sha256: str, bundle: bytes) -> None:
@@ -524,7 +579,7 @@ def _refuse_foreign_or_newer(path: Path) -> None:
             applied = [r[0] for r in conn.execute(
                 "SELECT name FROM _sqlite_migrations WHERE migration_set = 'jianwang'")]
     except sqlite3.DatabaseError:
-        raise UserError(
+        raise backup.DamagedDatabase(
             f"{path} 不是本程序的数据库文件,或文件已损坏。为保护它,程序没有做任何改动。",
             backup.damaged_file_advice(path),
         ) from None

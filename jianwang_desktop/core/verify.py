@@ -20,8 +20,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .bundle import ALGORITHM, BUNDLE_FORMAT, DATA_NAME, MANIFEST_NAME, SIGNATURE_NAME
+from .bundle import (ALGORITHM, BUNDLE_FORMAT, CHANGES_FORMAT, CHANGES_NAME, DATA_NAME,
+                     MANIFEST_NAME, SIGNATURE_NAME)
+from .audit import AuditEntry
 from .errors import UserError
+from .formdef import load_form
 from .records import MonthData
 from .resources import resource_path
 from .signing import PublicKey, fingerprint as key_fingerprint, grouped
@@ -30,6 +33,7 @@ MAX_BUNDLE_BYTES = 64 * 1024 * 1024
 MAX_MEMBERS = 16
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 128 * 1024 * 1024
+SHOWN_CHANGES = 30  # changes listed by summary_lines; the rest are counted
 MAX_RATIO = 100  # uncompressed / compressed, for members above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -65,20 +69,31 @@ class VerifyResult:
         self.checks[key] = len(self.failures) == before
         return value
 
+    changes: dict[str, Any] | None = None  # changes.json of a later revision
+    previous_fingerprint: str | None = None  # the key that signed the previous revision
+    change_lines: list[str] = field(default_factory=list)  # changes.json, one line each
+
+    @property
+    def signer_changed(self) -> bool:
+        return (self.previous_fingerprint is not None and self.fingerprint is not None
+                and self.previous_fingerprint != self.fingerprint)
+
     @property
     def ok(self) -> bool:
         return not self.failures
 
     def fail(self, message: str) -> None:
-        self.failures.append(message)
+        # Names and values come from the file: never echo a control character (a terminal
+        # escape) or a megabyte of text to the user.
+        self.failures.append(_short(message, 500))
 
     def summary_lines(self) -> list[str]:
         """What `jianwang verify` prints and the GUI dialog shows."""
         lines = [f"数据包:{self.source}"]
         m = self.manifest if isinstance(self.manifest, dict) else {}
         if m.get("unit") and m.get("period"):
-            lines.append(f"单位:{m.get('unit')}  月份:{m.get('period')}  "
-                         f"第{m.get('revision')}版  生成时间:{m.get('created')}")
+            lines.append(_short(f"单位:{m.get('unit')}  月份:{m.get('period')}  "
+                                f"第{m.get('revision')}版  生成时间:{m.get('created')}", 500))
         if self.fingerprint:
             if not self.signature_valid:
                 trust = "签名未通过验证"
@@ -87,6 +102,17 @@ class VerifyResult:
             else:
                 trust = "未受信任:请与对方核对指纹后用 jianwang trust add 加入"
             lines.append(f"签名者指纹:{grouped(self.fingerprint)}  {trust}")
+        if self.signer_changed:
+            lines.append(f"注意:签名密钥已更换。上一版由指纹 {grouped(self.previous_fingerprint)} "
+                         "签名,本版换了新的密钥;请与对方核对新指纹。")
+        if self.changes is not None:
+            count = len(self.changes["changes"])
+            lines.append(f"更正原因:{_short(self.changes['reason'])};首次导出后共修改 {count} 处"
+                         "(见 changes.json,或导入后用 jianwang history 查看)。")
+            shown = self.change_lines[:SHOWN_CHANGES]
+            lines += [f"  · {_short(line, 300)}" for line in shown]
+            if count > len(shown):
+                lines.append(f"  ……另有 {count - len(shown)} 处")
         if self.ok:
             lines.append("验证通过:文件齐全、未被改动、签名有效,表格数字与 data.json 一致。")
         else:
@@ -96,12 +122,26 @@ class VerifyResult:
 
 
 @cache
-def _manifest_validator():
+def _validator(schema_file: str):
     from jsonschema import Draft202012Validator
 
-    schema = json.loads(
-        resource_path("schema", "jianwang-bundle-1.schema.json").read_text("utf-8"))
-    return Draft202012Validator(schema)
+    return Draft202012Validator(json.loads(resource_path("schema", schema_file).read_text("utf-8")))
+
+
+def _schema_failures(document: Any, schema_file: str, name: str, result: VerifyResult) -> bool:
+    """Report where `document` breaks its schema (at most 20 places); True when it is valid."""
+    errors = sorted(_validator(schema_file).iter_errors(document),
+                    key=lambda e: list(map(str, e.path)))
+    for error in errors[:20]:
+        where = ".".join(str(p) for p in error.path) or "(整体)"
+        result.fail(f"{name} 的 {where} 不符合格式:{_short(error.message)}")
+    return not errors
+
+
+def _short(text: str, limit: int = 200) -> str:
+    """jsonschema quotes the offending value: keep a message readable and free of controls."""
+    text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    return text if len(text) <= limit else text[:limit] + "……"
 
 
 def verify_file(path: str | Path, trusted: dict[str, tuple[str, str]] | None = None
@@ -152,7 +192,8 @@ def verify_bundle(raw: bytes, trusted: dict[str, tuple[str, str]] | None = None,
     result.checks["signature"] = result.signature_valid and len(result.failures) == before
     if public is not None:
         _check_trust(public, trusted or {}, result)
-    result.check("contents", lambda: _check_contents(manifest, members, result))
+    result.check("contents", lambda: (_check_contents(manifest, members, result),
+                                      _check_changes(manifest, members, result)))
     return result
 
 
@@ -251,11 +292,7 @@ def _check_manifest(raw: bytes, result: VerifyResult) -> dict[str, Any] | None:
     if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
         result.fail(f"{MANIFEST_NAME} 不是 {BUNDLE_FORMAT} 格式的清单。")
         return None
-    errors = sorted(_manifest_validator().iter_errors(manifest), key=lambda e: list(map(str, e.path)))
-    for error in errors[:20]:
-        where = ".".join(str(p) for p in error.path) or "(整体)"
-        result.fail(f"{MANIFEST_NAME} 的 {where} 不符合格式:{error.message}")
-    if errors:
+    if not _schema_failures(manifest, "jianwang-bundle-1.schema.json", MANIFEST_NAME, result):
         return None
     if (manifest["revision"] == 1) != (manifest["previous"] is None):
         result.fail(f"{MANIFEST_NAME}:第1版的 previous 应为 null,以后各版应为上一版清单的 sha256。")
@@ -366,7 +403,8 @@ def _check_contents(manifest: dict, members: dict[str, bytes], result: VerifyRes
         form, header, month = month_from_dict(parse_json(raw))
     except UserError as e:
         result.fail(f"{DATA_NAME}:{e.message}")
-        result.failures.extend(f"{DATA_NAME}:{d}" for d in e.details)
+        for detail in e.details:
+            result.fail(f"{DATA_NAME}:{detail}")
         return
     result.month = month
     _check_contributions(form, month, parse_json(raw), result)
@@ -386,4 +424,46 @@ def _check_contents(manifest: dict, members: dict[str, bytes], result: VerifyRes
             problems = compare(form, month, xlsx)
         except excel.SheetReadError as e:
             problems = [str(e)]
-        result.failures.extend(f"“{name}”:{p}" for p in problems)
+        for problem in problems:
+            result.fail(f"“{name}”:{problem}")
+
+
+def _check_changes(manifest: dict, members: dict[str, bytes], result: VerifyResult) -> None:
+    """changes.json: present exactly from the second revision on, and chained to `previous`."""
+    from .interchange import parse_json
+
+    if manifest.get("kind", "month") != "month":
+        return  # a 工作计划 / 工作总结 is one document; its revisions carry no month changes
+    raw = members.get(CHANGES_NAME)
+    if manifest["revision"] == 1:
+        if raw is not None:
+            result.fail(f"第1版不应有 {CHANGES_NAME}。")
+        return
+    if raw is None:
+        result.fail(f"第{manifest['revision']}版缺少 {CHANGES_NAME}(更正原因和修改记录)。")
+        return
+    try:
+        changes = parse_json(raw)
+    except UserError as e:
+        result.fail(f"{CHANGES_NAME} 无法读取:{e.message}")
+        return
+    if not isinstance(changes, dict) or changes.get("format") != CHANGES_FORMAT:
+        result.fail(f"{CHANGES_NAME} 不是 {CHANGES_FORMAT} 格式。")
+        return
+    if not _schema_failures(changes, "jianwang-changes-1.schema.json", CHANGES_NAME, result):
+        return
+    revisions = changes["revisions"]
+    if (changes["period"] != manifest["period"] or changes["revision"] != manifest["revision"]
+            or [r["revision"] for r in revisions] != list(range(1, manifest["revision"]))):
+        result.fail(f"{CHANGES_NAME} 的月份或版本与清单不一致。")
+        return
+    if revisions[-1]["manifest_sha256"] != manifest["previous"]:
+        result.fail(f"{CHANGES_NAME} 记录的上一版清单与清单的 previous 不一致。")
+    result.changes = changes
+    result.previous_fingerprint = revisions[-1]["fingerprint"]
+    try:
+        form = load_form(manifest["campaign"])
+    except UserError:
+        return  # an unknown campaign has already failed the content check
+    result.change_lines = [AuditEntry(**entry).describe(form)
+                           for entry in changes["changes"][:SHOWN_CHANGES]]

@@ -72,7 +72,7 @@ def run_gui(db_path: Path | None, exit_after_start: bool = False) -> int:
     except UserError as e:
         return _refuse(e, exit_after_start)
     try:
-        store = Store(path)
+        store = _open_or_restore(Store, path, exit_after_start)
     except UserError as e:
         lock.unlock()
         return _refuse(e, exit_after_start)
@@ -123,6 +123,20 @@ class QuitAfterFirstPaint(QObject):
             return 3
         print("主窗口已打开并绘制,程序正常。", flush=True)
         return 0
+
+
+def _open_or_restore(open_store, path: Path, exit_after_start: bool):
+    """A damaged database file: offer its backups, then open the restored file."""
+    from ..core.backup import DamagedDatabase
+
+    try:
+        return open_store(path)
+    except DamagedDatabase as e:
+        from .backup_dialog import offer_restore_at_start
+
+        if exit_after_start or not offer_restore_at_start(path, e):
+            raise
+    return open_store(path)
 
 
 def _refuse(error: UserError, exit_after_start: bool) -> int:

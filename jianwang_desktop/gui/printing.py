@@ -47,11 +47,13 @@ class PrintStamp:
     `bundle_fingerprint`: sha256 of the bundle's manifest.json, first 16 hex digits.
     `key_fingerprint`: the signing key's fingerprint as the bundle states it.
     `revision`: which export of the month this is (1 for the first).
+    `previous_key_fingerprint`: the key of the previous revision when it was another one.
     """
 
     bundle_fingerprint: str
     key_fingerprint: str
     revision: int
+    previous_key_fingerprint: str | None = None
 
     @property
     def qr_payload(self) -> str:
@@ -94,7 +96,10 @@ def stamp_for(store, period: str) -> PrintStamp | None:
     record = store.current_export(period)
     if record is None:
         return None
-    return PrintStamp(record.manifest_sha256[:16], record.fingerprint, record.revision)
+    earlier = store.exports(period)[-2:-1]
+    changed = earlier[0].fingerprint if earlier and earlier[0].fingerprint != record.fingerprint \
+        else None
+    return PrintStamp(record.manifest_sha256[:16], record.fingerprint, record.revision, changed)
 
 
 # ---------------------------------------------------------------- page layout
@@ -652,9 +657,11 @@ def draw_page_furniture(painter: QPainter, canvas: Canvas, source: PrintSource,
     else:
         side = canvas.mm(QR_MM)
         draw_qr(painter, stamp.qr_payload, QRectF(canvas.width - side, bottom - side, side, side))
+        changed = (f"(签名密钥已更换,上一版为 {stamp.previous_key_fingerprint})"
+                   if stamp.previous_key_fingerprint else "")
         lines = canvas.wrap(
-            f"电子数据包指纹:{stamp.bundle_fingerprint}\n签名密钥指纹:{stamp.key_fingerprint}\n"
-            f"第 {stamp.revision} 次导出。扫码或核对指纹可找到对应的电子数据包。",
+            f"电子数据包指纹:{stamp.bundle_fingerprint}\n签名密钥指纹:{stamp.key_fingerprint}"
+            f"{changed}\n第 {stamp.revision} 次导出。扫码或核对指纹可找到对应的电子数据包。",
             band_font, canvas.mm(BAND_TEXT_MM))
         lines.draw(painter, 0, bottom - lines.height())
     painter.restore()

@@ -195,7 +195,7 @@ class StatisticsModel(QAbstractTableModel):
             parsed = self.parse(*key, value)
         except NumberError as e:
             self.refused.emit(self.tr("{cell}:“{text}”未填入,{reason}。").format(
-                cell=self.cell_label(*key), text=value, reason=e))
+                cell=self.cell_label(*key), text=shown_text(str(value)), reason=e))
             return False
         old = self._grid[key[0]][key[1]]
         if display_value(old) == display_value(parsed) and (old is None) == (parsed is None):
@@ -259,15 +259,21 @@ class StatisticsModel(QAbstractTableModel):
         if not block:
             return [self.tr("剪贴板中没有可以粘贴的内容。")]
         targets: list[tuple[int, int, str]] = []
+        outside = 0
         if fill and len(block) == 1 and len(block[0]) == 1:
             targets = [(i.row(), i.column(), block[0][0]) for i in fill]
         else:
+            # Only the part over the grid is looked at cell by cell: a pasted block may be huge.
+            rows, columns = range(self.total_row), range(self.columnCount())
             for r, line in enumerate(block):
-                for c, raw in enumerate(line):
-                    targets.append((top + r, left + c, raw))
+                if top + r not in rows:
+                    outside += sum(1 for raw in line if raw.strip())
+                    continue
+                first, last = max(0, -left), max(0, min(len(line), columns.stop - left))
+                outside += sum(1 for raw in line[:first] + line[max(first, last):] if raw.strip())
+                targets += [(top + r, left + c, line[c]) for c in range(first, last)]
         cells: Cells = {}
         problems: list[str] = []
-        outside = 0
         for row, column, raw in targets:
             key = self.key_at(self.index(row, column))
             if key is None:
@@ -277,7 +283,7 @@ class StatisticsModel(QAbstractTableModel):
                 cells[key] = self.parse(*key, raw)
             except NumberError as e:
                 problems.append(self.tr("{cell}:“{text}”未填入,{reason}").format(
-                    cell=self.cell_label(*key), text=raw.strip(), reason=e))
+                    cell=self.cell_label(*key), text=shown_text(raw), reason=e))
         if outside:
             problems.append(self.tr("有 {n} 个单元格超出了表格(或落在合计行上),未粘贴。").format(n=outside))
         self.change_cells(cells, self.tr("粘贴 {n} 个单元格").format(n=len(cells)))
@@ -310,6 +316,12 @@ class StatisticsModel(QAbstractTableModel):
 
     def findings(self) -> list[Finding]:
         return validate_grid(self.form, self._grid)
+
+
+def shown_text(raw: str, limit: int = 20) -> str:
+    """Pasted text quoted back in a message: short, and with no control characters."""
+    text = "".join(ch if ch.isprintable() else " " for ch in raw.strip())
+    return text if len(text) <= limit else text[:limit] + "……"
 
 
 def parse_tsv(text: str) -> list[list[str]]:
