@@ -77,3 +77,11 @@ def test_any_text_is_either_a_count_or_a_clear_refusal(text):
         assert str(e)
     else:
         assert isinstance(n, int) and n >= 0
+
+
+@pytest.mark.parametrize("text,expected", [("１２", Decimal(12)), ("１２．５", Decimal("12.5")),
+                                           ("0。75", Decimal("0.75")), ("１，２３４", Decimal(1234))])
+def test_full_width_input_from_chinese_input_methods(text, expected):
+    assert parse_amount(text) == expected
+    if expected == expected.to_integral_value():
+        assert parse_count(text) == int(expected)

@@ -16,7 +16,8 @@ MAX_AMOUNT = Decimal("1e12")  # 万元; far beyond any real case, catches typing
 _COUNT_TEXT = re.compile(r"^[0-9]+$")
 _AMOUNT_TEXT = re.compile(r"^[0-9]+(\.[0-9]*)?$|^\.[0-9]+$")
 # Full-width digits and punctuation that Chinese input methods produce.
-_FULLWIDTH = str.maketrans("0123456789.,", "0123456789.,")
+_FULLWIDTH = str.maketrans("\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff0e\uff0c\u3002",
+                           "0123456789.,.")
 
 
 class NumberError(ValueError):
