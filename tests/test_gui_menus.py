@@ -345,3 +345,22 @@ def test_closing_is_refused_while_an_export_runs(qtbot, filled, open_main, out_d
     assert "正在导出" in window.message_label.text()
     qtbot.waitUntil(lambda: isinstance(window.menus.dialog, ExportResultDialog), timeout=20000)
     window.menus.dialog.close()
+
+
+def test_history_menu_lists_revisions_and_each_change(qtbot, filled, open_main, tmp_path):
+    from jianwang_desktop.core.bundle import export_month
+    from jianwang_desktop.gui.audit_dialog import AuditDialog
+
+    export_month(filled, "2015-08", tmp_path)
+    filled.start_correction("2015-08", "文学罚款金额填错")
+    filled.set_cell("2015-08", "文学", "fine", "0.8")
+    window = open_main()
+    window.menus.history_action.trigger()
+    dialog = window.menus.dialog
+    assert isinstance(dialog, AuditDialog)
+    texts = [dialog.model.index(r, c).data() for r in range(dialog.model.rowCount())
+             for c in range(dialog.model.columnCount())]
+    assert any("0.8" in (t or "") for t in texts)
+    assert any("文学罚款金额填错" in (t or "") for t in texts) or \
+        "文学罚款金额填错" in dialog.versions.text()
+    dialog.close()

@@ -107,6 +107,8 @@ class MainMenus(QObject):
                                tr("校验通过后导出签名数据包,导出后本月锁定"))
         self.correct_action = a(tr("更正…"), self.correct, None,
                                 tr("写明原因后重新打开已导出的月份,以便导出下一版"))
+        self.history_action = a(tr("更正记录…"), self.history, None,
+                                tr("本月各版的导出时间、指纹、更正原因和每一处修改"))
         self.preview_action = a(tr("打印预览…"), self.print_preview, "Ctrl+P",
                                 tr("预览并打印附件1 或附件2"))
         self.pdf_action = a(tr("导出 PDF…"), self.export_pdf, "Ctrl+Shift+P",
@@ -141,7 +143,7 @@ class MainMenus(QObject):
         for title, actions in (
             (tr("文件(&F)"), [self.import_action, self.dump_action, None, self.quit_action]),
             (tr("报表(&R)"), [self.check_action, None, self.export_action, self.correct_action,
-                             None, self.preview_action, self.pdf_action, None, self.mail_action]),
+                             self.history_action, None, self.preview_action, self.pdf_action, None, self.mail_action]),
             (tr("汇总(&S)"), [self.import_bundles_action, None, self.city_action,
                              self.status_action, self.totals_action, self.register_action, None,
                              self.summary_export_action]),
@@ -439,6 +441,13 @@ class MainMenus(QObject):
         if not self.ready():
             return
         self._open(MailDialog(self.store, self.period, self.window, opener=self.opener))
+
+    def history(self) -> None:
+        from .audit_dialog import AuditDialog
+
+        if not self.ready():
+            return
+        self._open(AuditDialog(self.store, self.period, self.window))
 
     # ------------------------------------------------------------ 汇总
 
