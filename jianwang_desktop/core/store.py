@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -241,7 +242,8 @@ class Store:
             "ORDER BY position, id" + (" LIMIT ?" if limit is not None else ""),
             [self.form.campaign, period] + ([limit] if limit is not None else []),
         )
-        return [self._case_from_row(row) for row in rows]
+        shared: dict = {}  # equal texts and values of different cases share one object
+        return [self._case_from_row(row, shared) for row in rows]
 
     def load_case(self, case_id: int) -> CaseRecord:
         row = self.db.execute(
@@ -253,14 +255,23 @@ class Store:
             raise UserError("这条案件已不存在(可能已被删除)。")
         return self._case_from_row(row)
 
-    def _case_from_row(self, row) -> CaseRecord:
-        case_id, *texts, category, measures = row
-        decoded = {
-            k: decode_value(self.form, k, v)
-            for k, v in json.loads(measures).items()
-            if k in self.form.measure_keys
-        }
-        return CaseRecord(*texts, category=category, measures=decoded, id=case_id)
+    def _case_from_row(self, row, shared: dict | None = None) -> CaseRecord:
+        """`shared`, kept across the rows of one read: the units, sources, results, measure
+        names and amounts that repeat from case to case are held once (a register of
+        100,000 cases is read whole into memory)."""
+        case_id, number, name, *texts, category, measures = row
+        shared = {} if shared is None else shared
+        texts = [shared.setdefault(t, t) for t in texts]
+        decoded = {}
+        for k, v in json.loads(measures).items():
+            value = shared.get((k, v))
+            if value is None:
+                if k not in self.form.measure_keys:
+                    continue
+                value = shared[(k, v)] = (sys.intern(k), decode_value(self.form, k, v))
+            decoded[value[0]] = value[1]
+        return CaseRecord(number, name, *texts, category=shared.setdefault(category, category),
+                          measures=decoded, id=case_id)
 
     def _case_row(self, case: CaseRecord) -> dict:
         row = {k: case.text(k) for k in CASE_TEXT_FIELDS}
