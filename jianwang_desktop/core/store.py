@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterator
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Iterator
 
 from .. import APP_NAME
 from . import backup
@@ -28,6 +26,9 @@ from .money import format_amount
 from .records import CASE_TEXT_FIELDS, CaseRecord, Grid, MonthData, Value, empty_grid
 from .sqlerrors import user_error_for, write_errors_as_user_errors
 from .validation import parse_measure, storable_problems, text_problem, validate_profile
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 PROFILE_KEYS = ("region", "department", "unit", "filler", "phone")
 
@@ -495,16 +496,23 @@ def _open(path: Path) -> Database:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise UserError(f"无法创建数据文件夹 {path.parent}:{e.strerror}") from None
-    if exists:
-        _refuse_foreign_or_newer(path)
+    applied = _refuse_foreign_or_newer(path) if exists else []
     db = None
     try:
-        db = Database(path)
+        lazy = set(known_names()) <= set(applied)  # nothing to migrate: sqlite-utils can wait
+        if lazy:
+            from .lazydb import LazyDatabase
+
+            db = LazyDatabase(path)
+        else:
+            from sqlite_utils import Database
+
+            db = Database(path)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA busy_timeout = 5000")
-        pending = migrations.pending(db)
+        pending = [] if lazy else migrations.pending(db)
         if exists:
             backup.on_open(db, path, migrating=bool(pending))
         if pending:
@@ -519,8 +527,9 @@ def _open(path: Path) -> Database:
     return db
 
 
-def _refuse_foreign_or_newer(path: Path) -> None:
-    """Read-only look at an existing file before anything may write to it."""
+def _refuse_foreign_or_newer(path: Path) -> list[str]:
+    """Read-only look at an existing file before anything may write to it; the names of
+    the migrations applied to it."""
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as e:
@@ -551,3 +560,4 @@ def _refuse_foreign_or_newer(path: Path) -> None:
             f"数据库 {path} 是由更新版本的剑网填报写入的,本版本无法安全打开。程序没有做任何改动。",
             ["请安装最新版本后再打开。"],
         )
+    return applied
