@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from jianwang_desktop.core.records import CaseRecord, MonthData  # noqa: E402
 from jianwang_desktop.core.store import Store  # noqa: E402
+import sqlite_utils  # noqa: E402,F401 (the store imports it on its first write: do it once here)
 
 PERIODS = ("2015-08", "2015-09")
 _TEXT = "网络侵权盗版案件经查属实责令删除罚款处理结果良好剑网行动"

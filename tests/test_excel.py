@@ -195,3 +195,24 @@ def test_any_month_reads_back_exactly(month):
     stats, cases = books(month)
     assert excel.compare_statistics(FORM, month, stats) == []
     assert excel.compare_cases(FORM, month, cases) == []
+
+
+_AWKWARD_TEXTS = [" lead", "trail ", "\u3000全角\u3000", "a&b<c>d\"e'", "=1+1", "#N/A", "@x",
+                  "_x0041_ literal", "ctl\x01\x1f\r\nx", "长" * 33000, "多行\n第二行\n\n第四", "",
+                  "\t tab", "\ufffe", "x" * 200, "混合abc汉字" * 9]
+
+
+@pytest.mark.parametrize("n_cases", [0, 1, len(_AWKWARD_TEXTS)])
+def test_streamed_case_rows_are_what_openpyxl_writes_for_the_same_cells(monkeypatch, n_cases):
+    """The 附件2 body rows are written as XML text (for speed); openpyxl's own cells for
+    the same rows must give the very same file."""
+    form = load_form()
+    month = sample_month(form, cases=n_cases)
+    for i, case in enumerate(month.cases):
+        for j, key in enumerate(("number", "name", "handling_unit", "summary", "result",
+                                 "remarks")):
+            setattr(case, key, _AWKWARD_TEXTS[(i + j) % len(_AWKWARD_TEXTS)])
+    streamed = excel.attachment_files(form, MIANYANG, month, None, WHEN)
+    monkeypatch.setattr(excel._SheetWriter, "stream_rows", lambda self: None)
+    with_cells = excel.attachment_files(form, MIANYANG, month, None, WHEN)
+    assert streamed == with_cells

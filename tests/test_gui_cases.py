@@ -150,6 +150,7 @@ def test_cases_are_there_after_a_restart(qtbot, db_path, store, open_main):
     store.close()
     with Store(db_path) as again:
         window2 = open_main(again)
+        qtbot.waitUntil(lambda: not window2.month_states_pending)  # before `again` closes
         assert window2.case_model.rowCount() == 1
         window2.select_case(window2.case_model.case_at(0).id)
         assert window2.case_editor.fields["name"].text() == "重启后仍在的案件"

@@ -33,12 +33,15 @@ def test_switching_month(store, open_main):
     assert "已逾期" in window.due_label.text()
 
 
-def test_the_month_list_shows_state_due_date_and_days(store, open_main):
+def test_the_month_list_shows_state_due_date_and_days(qtbot, store, open_main):
     store.set_cells("2015-07", {("音乐", "fine"): "2.50", ("音乐", "closed"): 0})  # a rule broken
     grid = full_grid(store.form)
     store.set_cells("2015-08", {(c, k): v for c, row in grid.items() for k, v in row.items()})
     store.set_cell("2015-09", "音乐", "filed", 1)
     window = open_main(today=date(2015, 9, 1))
+    assert "检查中" in window.month_model.index(0).data() or not window.month_states_pending
+    # The other months' states are worked out once the window has painted.
+    qtbot.waitUntil(lambda: not window.month_states_pending)
     texts = [window.month_model.index(r).data() for r in range(5)]
     assert "2015年7月" in texts[0] and "【有错误】" in texts[0] and "已逾期 33 天" in texts[0]
     assert "【已校验】" in texts[1] and "截止 8月30日" in texts[1]

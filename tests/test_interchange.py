@@ -5,6 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jianwang_desktop.core import interchange
 from jianwang_desktop.core.errors import UserError
 from jianwang_desktop.core.interchange import (dump_month, load_into_store, month_from_dict,
                                                month_to_dict, parse_json)
@@ -129,3 +130,24 @@ def test_round_trip_of_any_text(store, name, summary, remarks, fine):
     text = json.dumps(month_to_dict(store.form, MIANYANG, month), ensure_ascii=False, indent=2) + "\n"
     load_into_store(store, text.encode("utf-8"), replace=True)
     assert dump_month(store, "2015-09") == text
+
+
+_JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.text() \
+    | st.floats(allow_nan=False, allow_infinity=False)
+_JSON_VALUES = st.recursive(
+    _JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=4),
+    max_leaves=30)
+
+
+@given(st.dictionaries(st.text(max_size=8), _JSON_VALUES, max_size=6))
+def test_dumps_writes_exactly_what_json_dumps_writes(data):
+    """dumps builds the indented text itself (for speed); it must be json's text."""
+    assert interchange.dumps(data) == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_dumps_of_a_month_is_json_dumps(store):
+    month = sample_month(store.form)
+    data = interchange.month_to_dict(store.form, store.profile(), month)
+    assert interchange.dumps(data) == json.dumps(data, ensure_ascii=False, indent=2) + "\n"

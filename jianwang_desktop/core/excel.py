@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 from copy import copy
-from functools import cache
+from functools import lru_cache
 import math
 import re
 import stat
@@ -37,6 +37,10 @@ TITLE_SIZE = 16
 A4 = 9
 LINE_POINTS = 16.0  # one wrapped line of 11 pt 宋体 (14.25) or Noto Serif CJK (16), whichever
 WIDE_UNITS = 2.0  # column-width units (digit widths of the default 宋体) per CJK character
+# Deflate level of the parts inside an .xlsx: zlib's default, as Excel and openpyxl use.
+# Level 9 took nearly three times as long on a big 附件2 sheet for a 7 % smaller part,
+# and the bundle deflates the .xlsx again at level 9 anyway.
+XLSX_LEVEL = 6
 MAX_PART_BYTES = 32 * 1024 * 1024  # a sheet part read back by the verifier
 STATISTICS_SHEET = "附件1"
 CASES_SHEET = "附件2"
@@ -126,20 +130,50 @@ def _unescape_ooxml(text: str) -> str:
 
 def _put_number(cell, value: int | Decimal) -> None:
     """The exact digits go into the XML; Excel shows them with the cell's fixed format."""
-    cell._value = format_amount(value) if isinstance(value, Decimal) else str(int(value))
+    cell._value = _number_text(value)
     cell.data_type = "n"
 
 
-@cache
-def _char_width(ch: str) -> float:
-    return WIDE_UNITS if unicodedata.east_asian_width(ch) in "WF" else 1.0
+def _number_text(value: int | Decimal) -> str:
+    return format_amount(value) if isinstance(value, Decimal) else str(int(value))
+
+
+_MAX_CELL_TEXT = 32767  # what openpyxl's Cell.check_string keeps
+
+
+@lru_cache(maxsize=4096)  # units, sources and results repeat from case to case
+def _text_xml(text: str) -> str:
+    """The <is> of an inline string cell, as openpyxl's writer (through et_xmlfile) writes
+    it: escaped OOXML text, XML-escaped, with xml:space="preserve" if it has outer blanks."""
+    text = _escape_ooxml(text)[:_MAX_CELL_TEXT]
+    stripped = text.strip()
+    space = ' xml:space="preserve"' if stripped and text != stripped else ""
+    body = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<is><t{space}>{body}</t></is>"
+
+
+class _WideTable(dict):
+    """A str.translate table that keeps wide (CJK) characters and drops the rest, filled
+    per character on first sight: a big month's export measures a million characters."""
+
+    def __missing__(self, code: int) -> int | None:
+        keep = code if unicodedata.east_asian_width(chr(code)) in "WF" else None
+        self[code] = keep
+        return keep
+
+
+_WIDE = _WideTable()
 
 
 def _text_width(text: str) -> float:
-    # Per character, cached: a big month's export measures a million characters or more.
-    return float(len(text)) if text.isascii() else sum(map(_char_width, text))
+    """Width in column units: WIDE_UNITS per wide character, 1 for any other."""
+    if text.isascii():
+        return float(len(text))
+    wide = len(text.translate(_WIDE))
+    return float(len(text) - wide) + wide * WIDE_UNITS
 
 
+@lru_cache(maxsize=4096)
 def _lines(text: str, width: float) -> int:
     usable = max(width - 1.0, 1.0)
     return sum(max(1, math.ceil(_text_width(part) / usable)) for part in text.split("\n"))
@@ -238,43 +272,88 @@ class _SheetWriter:
         cell.border = self.border
         cell.alignment = self.Alignment(horizontal="center", vertical="center", wrap_text=True)
 
+    def stream_rows(self) -> None:
+        """Write the body rows from here on as sheet XML text, spliced into the sheet when
+        the workbook is saved (`workbook_bytes`), instead of as openpyxl cells: a cell
+        object per value and openpyxl's element-by-element writer made up most of the
+        time to export a big month. The XML is what openpyxl writes for the same cells,
+        and the style ids are registered in the order its writer would register them:
+        first those of the rows already written, in sheet order."""
+        for _, cell in sorted(self.ws._cells.items()):
+            if cell.has_style:
+                cell.style_id  # noqa: B018 (registers the cell's style in the workbook)
+        self._streamed: list[str] = []
+        self._style_ids: dict[tuple, int] = {}
+        self._refs = [self._letter(i) for i in range(1, self.ncols + 1)]
+
+    @property
+    def streaming(self) -> bool:
+        return hasattr(self, "_streamed")
+
     def body_row(self, row: int, values: list, *, bold=False) -> None:
         lines = 1
-        for i, (column, value) in enumerate(zip(self.columns, values), start=1):
-            cell = self.ws.cell(row=row, column=i)
+        cells = []  # (style key, value text or None, openpyxl data type)
+        for column, value in zip(self.columns, values):
             if column.kind == "text":
                 text = value or ""
-                if text:
-                    _put_text(cell, text)
                 text_lines = _lines(text, column.width)
                 wide = text_lines > 1 or "\n" in text
-                self._style(cell, ("text", bold, wide), bold, horizontal="left" if wide else "center",
-                            wrap_text=True)
+                key = self._style(("text", bold, wide), bold,
+                                  horizontal="left" if wide else "center", wrap_text=True)
+                cells.append((key, text or None, "s"))
                 lines = max(lines, text_lines)
             else:
-                if value is not None:
-                    _put_number(cell, value)
-                self._style(cell, ("number", bold, column.places), bold,
-                            number_format="0." + "0" * column.places if column.places else "0",
-                            horizontal="center")
-        self.set_height(row, lines, 8)
+                places = column.places
+                key = self._style(("number", bold, places), bold,
+                                  number_format="0." + "0" * places if places else "0",
+                                  horizontal="center")
+                cells.append((key, None if value is None else _number_text(value), "n"))
+        height = lines * LINE_POINTS + 8
+        if self.streaming:
+            self._streamed.append(self._row_xml(row, height, cells))
+            self.ws._streamed_rows = (row + 1, self._streamed)
+            return
+        for i, (key, value, data_type) in enumerate(cells, start=1):
+            cell = self.ws.cell(row=row, column=i)
+            cell._style = copy(self._styles[key])
+            if value is not None:
+                cell._value = cell.check_string(_escape_ooxml(value)) if data_type == "s" \
+                    else value
+                cell.data_type = data_type
+        self.ws.row_dimensions[row].height = height
 
-    def _style(self, cell, key, bold: bool, *, horizontal: str, wrap_text: bool = False,
-               number_format: str | None = None) -> None:
-        """Style a body cell. Each distinct style is registered with the workbook once and
+    def _row_xml(self, row: int, height: float, cells: list) -> str:
+        parts = [f'<row r="{row}" ht="{height:.16g}" customHeight="1">']
+        for ref, (key, value, data_type) in zip(self._refs, cells):
+            style = self._style_ids.get(key)
+            if style is None:
+                style = self._style_ids[key] = self.ws.parent._cell_styles.add(self._styles[key])
+            if value is None:
+                parts.append(f'<c r="{ref}{row}" s="{style}" t="n" />')
+            elif data_type == "s":
+                parts.append(f'<c r="{ref}{row}" s="{style}" t="inlineStr">{_text_xml(value)}</c>')
+            else:
+                parts.append(f'<c r="{ref}{row}" s="{style}" t="n"><v>{value}</v></c>')
+        parts.append("</row>")
+        return "".join(parts)
+
+    def _style(self, key: tuple, bold: bool, *, horizontal: str, wrap_text: bool = False,
+               number_format: str | None = None) -> tuple:
+        """The key of a body-cell style, registered with the workbook on first use and
         then copied cell to cell: assigning font, border and alignment objects hashes them
         into the workbook's style tables every time, which dominated exporting big months."""
-        style = self._styles.get(key)
-        if style is not None:
-            cell._style = copy(style)
-            return
-        cell.border = self.border
-        cell.font = self.bold if bold else self.font
-        if number_format is not None:
-            cell.number_format = number_format
-        cell.alignment = self.Alignment(horizontal=horizontal, vertical="center",
-                                        wrap_text=wrap_text or None)
-        self._styles[key] = copy(cell._style)
+        if key not in self._styles:
+            from openpyxl.cell.cell import Cell
+
+            cell = Cell(self.ws)  # not placed in the sheet: only its style is kept
+            cell.border = self.border
+            cell.font = self.bold if bold else self.font
+            if number_format is not None:
+                cell.number_format = number_format
+            cell.alignment = self.Alignment(horizontal=horizontal, vertical="center",
+                                            wrap_text=wrap_text or None)
+            self._styles[key] = cell._style
+        return key
 
     def footer(self, row: int, printed: PrintedForm, profile: Profile) -> int:
         values = (profile.unit, profile.filler, profile.phone)
@@ -382,6 +461,7 @@ def cases_workbook(form: FormDefinition, profile: Profile, month: MonthData,
     w.top(printed, profile.region)
     w.header()
     row = first_body_row(columns)
+    w.stream_rows()
     for case in month.cases:
         w.body_row(row, [case.text(c.key) for c in form.case_columns])
         row += 1
@@ -399,21 +479,37 @@ def workbook_bytes(wb, when: datetime) -> bytes:
     from openpyxl.writer.excel import ExcelWriter
 
     raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+    # Stored, not deflated: normalized_zip reads it back and deflates each member once.
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).write_data()  # save_workbook would stamp "modified" = now
-    return normalized_zip(raw.getvalue(), when)
+    streamed = {ws.path.lstrip("/"): ws._streamed_rows for ws in wb.worksheets
+                if hasattr(ws, "_streamed_rows")}
+    return normalized_zip(raw.getvalue(), when, streamed)
 
 
-def normalized_zip(raw: bytes, when: datetime) -> bytes:
-    """Rewrite a zip with every member stamped `when`, in its original order."""
+def normalized_zip(raw: bytes, when: datetime,
+                   streamed: dict[str, tuple[int, list[str]]] | None = None) -> bytes:
+    """Rewrite a zip with every member stamped `when`, in its original order. `streamed`:
+    {sheet part: (row number, rows' XML)} to insert before that row (`stream_rows`)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(raw)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
-            write_member(dst, info.filename, src.read(info), when)
+            data = src.read(info)
+            if streamed and info.filename in streamed:
+                data = _insert_rows(data, *streamed[info.filename])
+            write_member(dst, info.filename, data, when, level=XLSX_LEVEL)
     return out.getvalue()
 
 
-def write_member(archive: zipfile.ZipFile, name: str, data: bytes, when: datetime) -> None:
+def _insert_rows(sheet: bytes, before: int, rows: list[str]) -> bytes:
+    """The sheet XML with `rows` inserted before row `before` (text cells are XML-escaped,
+    so the marker can only be the row element itself)."""
+    at = sheet.index(f'<row r="{before}"'.encode())
+    return b"".join((sheet[:at], "".join(rows).encode("utf-8"), sheet[at:]))
+
+
+def write_member(archive: zipfile.ZipFile, name: str, data: bytes, when: datetime, *,
+                 level: int = 9) -> None:
     """One deflated member with fixed metadata, whatever the OS or clock."""
     info = zipfile.ZipInfo(name, date_time=_zip_time(when))
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -421,7 +517,7 @@ def write_member(archive: zipfile.ZipFile, name: str, data: bytes, when: datetim
     # then takes the UTF-8 name (flag bit 11) as it is instead of as a DOS code page.
     info.create_system = 3
     info.external_attr = (stat.S_IFREG | 0o644) << 16
-    archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=level)
 
 
 def _zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:

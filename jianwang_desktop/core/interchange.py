@@ -72,7 +72,33 @@ def _case_to_dict(form: FormDefinition, case: CaseRecord) -> dict[str, Any]:
 
 
 def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """`json.dumps(data, ensure_ascii=False, indent=2)` plus a newline, the same text.
+    With an indent, json encodes through its pure-Python encoder, a generator per level
+    and value; this writes the same layout directly, the strings through json's own
+    C string encoder, which makes a big month's data.json several times faster."""
+    return _indented(data, "\n") + "\n"
+
+
+def _indented(value: Any, newline: str) -> str:
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is dict and value and all(type(k) is str for k in value):
+        inner = newline + "  "
+        items = [f"{_encode_string(k)}: {_indented(v, inner)}" for k, v in value.items()]
+        return "{" + inner + ("," + inner).join(items) + newline + "}"
+    if kind is list and value:
+        inner = newline + "  "
+        return "[" + inner + ("," + inner).join(_indented(v, inner) for v in value) + newline + "]"
+    # Anything else (None, booleans, floats, empty containers, other keys): json itself,
+    # indented from this level on as json.dumps would.
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return text.replace("\n", newline) if "\n" in text else text
+
+
+_encode_string = json.encoder.encode_basestring  # the C encoder where available
 
 
 def dump_month(store: Store, period: str) -> str:

@@ -6,10 +6,58 @@ else; `SCHEMA_VERSION` follows the number of migrations.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING, Callable
 
-migrations = Migrations("jianwang")
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+
+class _DeferredMigrations:
+    """sqlite-utils' `Migrations("jianwang")`, made on first use: `@migrations()` only
+    records the function, so that the names (what `Store` checks on every start) are known
+    without importing sqlite-utils. `pending`, `apply` and the rest are sqlite-utils' own."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._registered: list[tuple[dict, Callable]] = []
+        self._real = None
+
+    def __call__(self, **options) -> Callable[[Callable], Callable]:
+        if self._real is not None:
+            return self._real(**options)
+
+        def inner(fn: Callable) -> Callable:
+            self._registered.append((options, fn))
+            return fn
+
+        return inner
+
+    def names(self) -> list[str]:
+        if self._real is not None:
+            return [m.name for m in self._real._migrations]
+        return [options.get("name") or fn.__name__ for options, fn in self._registered]
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or "_registered" not in self.__dict__:
+            raise AttributeError(name)
+        if self._real is None:
+            from sqlite_utils.migrations import Migrations
+
+            real = Migrations(self.name)
+            for options, fn in self._registered:
+                real(**options)(fn)
+            self._real = real
+        return getattr(self._real, name)
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in ("name", "_registered", "_real"):
+            object.__setattr__(self, name, value)
+        else:  # e.g. a test swapping the list of migrations: sqlite-utils' own
+            self.__getattr__(name)
+            setattr(self._real, name, value)
+
+
+migrations = _DeferredMigrations("jianwang")
 
 
 @migrations()
@@ -167,7 +215,7 @@ def _run(db: Database, script: str) -> None:
 
 
 def known_names() -> list[str]:
-    return [m.name for m in migrations._migrations]
+    return migrations.names()
 
 
 SCHEMA_VERSION = len(known_names())

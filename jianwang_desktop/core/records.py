@@ -14,7 +14,7 @@ Grid = dict[str, dict[str, Value]]  # category -> measure key -> value
 CASE_TEXT_FIELDS = ("number", "name", "handling_unit", "source", "summary", "result", "remarks")
 
 
-@dataclass
+@dataclass(slots=True)  # no per-case __dict__: a month may hold 100,000 of them
 class CaseRecord:
     number: str = ""
     name: str = ""

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterator
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Iterator
 
 from .. import APP_NAME
 from . import audit, backup
@@ -27,6 +26,9 @@ from .money import format_amount
 from .records import CASE_TEXT_FIELDS, CaseRecord, Grid, MonthData, Value, empty_grid
 from .sqlerrors import user_error_for, write_errors_as_user_errors
 from .validation import parse_measure, storable_problems, text_problem, validate_profile
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 PROFILE_KEYS = ("region", "department", "unit", "filler", "phone")
 
@@ -288,7 +290,8 @@ class Store:
             "ORDER BY position, id" + (" LIMIT ?" if limit is not None else ""),
             [self.form.campaign, period] + ([limit] if limit is not None else []),
         )
-        return [self._case_from_row(row) for row in rows]
+        shared: dict = {}  # equal texts and values of different cases share one object
+        return [self._case_from_row(row, shared) for row in rows]
 
     def load_case(self, case_id: int) -> CaseRecord:
         row = self.db.execute(
@@ -300,14 +303,23 @@ class Store:
             raise UserError("这条案件已不存在(可能已被删除)。")
         return self._case_from_row(row)
 
-    def _case_from_row(self, row) -> CaseRecord:
-        case_id, *texts, category, measures = row
-        decoded = {
-            k: decode_value(self.form, k, v)
-            for k, v in json.loads(measures).items()
-            if k in self.form.measure_keys
-        }
-        return CaseRecord(*texts, category=category, measures=decoded, id=case_id)
+    def _case_from_row(self, row, shared: dict | None = None) -> CaseRecord:
+        """`shared`, kept across the rows of one read: the units, sources, results, measure
+        names and amounts that repeat from case to case are held once (a register of
+        100,000 cases is read whole into memory)."""
+        case_id, number, name, *texts, category, measures = row
+        shared = {} if shared is None else shared
+        texts = [shared.setdefault(t, t) for t in texts]
+        decoded = {}
+        for k, v in json.loads(measures).items():
+            value = shared.get((k, v))
+            if value is None:
+                if k not in self.form.measure_keys:
+                    continue
+                value = shared[(k, v)] = (sys.intern(k), decode_value(self.form, k, v))
+            decoded[value[0]] = value[1]
+        return CaseRecord(number, name, *texts, category=shared.setdefault(category, category),
+                          measures=decoded, id=case_id)
 
     def _case_row(self, case: CaseRecord) -> dict:
         row = {k: case.text(k) for k in CASE_TEXT_FIELDS}
@@ -539,16 +551,23 @@ def _open(path: Path) -> Database:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise UserError(f"无法创建数据文件夹 {path.parent}:{e.strerror}") from None
-    if exists:
-        _refuse_foreign_or_newer(path)
+    applied = _refuse_foreign_or_newer(path) if exists else []
     db = None
     try:
-        db = Database(path)
+        lazy = set(known_names()) <= set(applied)  # nothing to migrate: sqlite-utils can wait
+        if lazy:
+            from .lazydb import LazyDatabase
+
+            db = LazyDatabase(path)
+        else:
+            from sqlite_utils import Database
+
+            db = Database(path)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA busy_timeout = 5000")
-        pending = migrations.pending(db)
+        pending = [] if lazy else migrations.pending(db)
         if exists:
             backup.on_open(db, path, migrating=bool(pending))
         if pending:
@@ -563,8 +582,9 @@ def _open(path: Path) -> Database:
     return db
 
 
-def _refuse_foreign_or_newer(path: Path) -> None:
-    """Read-only look at an existing file before anything may write to it."""
+def _refuse_foreign_or_newer(path: Path) -> list[str]:
+    """Read-only look at an existing file before anything may write to it; the names of
+    the migrations applied to it."""
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as e:
@@ -595,3 +615,4 @@ def _refuse_foreign_or_newer(path: Path) -> None:
             f"数据库 {path} 是由更新版本的剑网填报写入的,本版本无法安全打开。程序没有做任何改动。",
             ["请安装最新版本后再打开。"],
         )
+    return applied

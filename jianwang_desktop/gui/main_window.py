@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHeaderView, QLabel, QLineEdit,
                                QListView, QMainWindow, QMessageBox, QPushButton, QTableView,
@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.checking = False  # a check runs on a worker thread
         self.loading = False  # a month is being read on a worker thread
         self._loading_period = ""  # the month being read while loading
+        self._states_to_fill: list[str] = []  # months whose state the list still lacks
 
         self.panel = load_ui("main_panel", self, custom=(StatisticsView,))
         self.setCentralWidget(self.panel)
@@ -111,7 +112,7 @@ class MainWindow(QMainWindow):
         self.month_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         current = self.form.current_month(self.today)
         self.apply_role(refresh=False)
-        self.refresh_month_states(showing=current.period)
+        self.refresh_month_states(showing=current.period, after_paint=True)
         self.month_list.selectionModel().currentChanged.connect(
             lambda current, _previous: self.show_month(self.month_model.status(current.row()).period))
         self.settings_button.clicked.connect(self.open_settings)
@@ -345,25 +346,39 @@ class MainWindow(QMainWindow):
     def is_big(self, period: str) -> bool:
         return self.store.case_count(period) > self.background_threshold
 
-    def refresh_month_states(self, showing: str | None = None) -> None:
-        """States of all months in the list. `showing` is the month about to be shown (default
-        the one shown): its check reports its state, so a big one is not read twice."""
+    def refresh_month_states(self, showing: str | None = None, after_paint: bool = False) -> None:
+        """States of all months in the list, each 检查中 until worked out (a read and a check
+        of that month). `showing` is the month about to be shown (default the one shown):
+        its own check reports its state, so it is not read twice. `after_paint` (start-up):
+        the others are worked out once the window has painted, which they do not need."""
         periods = self.form.periods
         showing = showing or self.period
-        big = [p for p in periods if self.is_big(p)]
+        self.month_model.set_statuses([MonthStatus(self.form.month(p), CHECKING) for p in periods],
+                                      self.today)
         self.month_model.set_departments(
             department_states(self.store, periods) if self.role == CITY_ROLE else {})
-        if not big:
-            self.month_model.set_statuses([month_status(self.store, p) for p in periods],
-                                          self.today)
-            return
-        # Months of many thousand cases take seconds to check: show them as 检查中 meanwhile.
-        self.month_model.set_statuses(
-            [MonthStatus(self.form.month(p), CHECKING) if p in big
-             else month_status(self.store, p) for p in periods], self.today)
-        others = [p for p in big if p != showing]
-        if others:
-            run_in_background(lambda: read_statuses(self.store.path, others),
+        self._states_to_fill = [p for p in periods if p != showing or p == self.period]
+        if not after_paint:
+            self._fill_month_states()
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.Paint and self._states_to_fill:
+            # Once this paint is done; not if the window was closed meanwhile (and its store).
+            QTimer.singleShot(0, lambda: self.isVisible() and self._fill_month_states())
+        return super().event(event)
+
+    @property
+    def month_states_pending(self) -> bool:
+        return bool(self._states_to_fill)
+
+    def _fill_month_states(self) -> None:
+        periods, self._states_to_fill = self._states_to_fill, []
+        big = [p for p in periods if self.is_big(p)]
+        for period in periods:
+            if period not in big:
+                self.month_model.update_status(month_status(self.store, period))
+        if big:  # months of many thousand cases take seconds to check
+            run_in_background(lambda: read_statuses(self.store.path, big),
                               lambda statuses: [self.month_model.update_status(s) for s in statuses])
 
     def select_month(self, period: str) -> None:
