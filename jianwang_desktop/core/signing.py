@@ -1,9 +1,15 @@
 """The installation's Ed25519 signing key, its fingerprint, and public-key files.
 
-The private key lives beside the database in `signing-key.pem` (PKCS#8 PEM, readable by
-the owner only, optionally encrypted with a passphrase). It never leaves that file: a
-bundle carries only the 32 raw public-key bytes. `signing-key.pub` beside it holds the
-public key so the fingerprint can be shown without the passphrase.
+The private key lives beside the database, named after it: `<db file name>.signing-key.pem`
+(PKCS#8 PEM, readable by the owner only, optionally encrypted with a passphrase), so two
+databases in one folder (two offices) never share a key. It never leaves that file: a
+bundle carries only the 32 raw public-key bytes. `<db file name>.signing-key.pub` beside
+it holds the public key so the fingerprint can be shown without the passphrase.
+
+Earlier versions used one `signing-key.pem` / `signing-key.pub` per folder. The first
+database of that folder that asks for its key after the upgrade takes that pair over
+(the files are renamed, not copied), so any other database in the folder gets a key of
+its own.
 
 Fingerprint: the first 16 hex digits of sha256 over the 32 raw public-key bytes.
 """
@@ -20,8 +26,10 @@ from pathlib import Path
 
 from .errors import UserError
 
-KEY_FILE = "signing-key.pem"
-PUBLIC_FILE = "signing-key.pub"
+KEY_SUFFIX = ".signing-key.pem"
+PUBLIC_SUFFIX = ".signing-key.pub"
+LEGACY_KEY_FILE = "signing-key.pem"  # one per folder, before keys were named after the DB
+LEGACY_PUBLIC_FILE = "signing-key.pub"
 PASSPHRASE_ENV = "JIANWANG_KEY_PASSPHRASE"
 
 _PEM_BLOCK = re.compile(
@@ -96,7 +104,34 @@ class SigningKey:
 
 
 def key_path(db_path: str | Path) -> Path:
-    return Path(db_path).resolve().parent / KEY_FILE
+    """`<db file name>.signing-key.pem` beside the database (taking over a legacy key)."""
+    db = Path(db_path).resolve()
+    path = db.with_name(db.name + KEY_SUFFIX)
+    _adopt_legacy_key(db, path)
+    return path
+
+
+def public_path(db_path: str | Path) -> Path:
+    db = Path(db_path).resolve()
+    return db.with_name(db.name + PUBLIC_SUFFIX)
+
+
+def _adopt_legacy_key(db: Path, path: Path) -> None:
+    """Rename the folder's old shared `signing-key.pem` (and .pub) to this DB's names, once."""
+    legacy = db.with_name(LEGACY_KEY_FILE)
+    if path.exists() or not legacy.exists():
+        return
+    try:
+        os.rename(legacy, path)
+    except OSError:
+        return  # another database took it first, or the folder is read-only: no key here
+    legacy_public = db.with_name(LEGACY_PUBLIC_FILE)
+    public = db.with_name(db.name + PUBLIC_SUFFIX)
+    if legacy_public.exists() and not public.exists():
+        try:
+            os.rename(legacy_public, public)
+        except OSError:
+            pass  # the public file is rebuilt from the private key when missing
 
 
 def has_key(db_path: str | Path) -> bool:
@@ -134,7 +169,7 @@ def create_key(db_path: str | Path, passphrase: str | None = None) -> SigningKey
     except OSError as e:
         raise UserError(f"无法保存签名密钥 {path}:{e.strerror}") from None
     key = SigningKey(private)
-    path.with_name(PUBLIC_FILE).write_text(key.public.export_text(), encoding="utf-8")
+    public_path(db_path).write_text(key.public.export_text(), encoding="utf-8")
     return key
 
 
@@ -180,7 +215,7 @@ def installation_key(db_path: str | Path, passphrase: str | None = None) -> Sign
 def installation_public_key(db_path: str | Path) -> PublicKey | None:
     """The public half, without needing the passphrase; None before the first key exists."""
     path = key_path(db_path)
-    public = path.with_name(PUBLIC_FILE)
+    public = public_path(db_path)
     if public.exists():
         return parse_public_key(public.read_text(encoding="utf-8"), str(public))
     if path.exists():
