@@ -102,6 +102,35 @@ class SigningKey:
     def sign(self, message: bytes) -> bytes:
         return self._private.sign(message)
 
+    def secret_forms(self) -> tuple[bytes, ...]:
+        """The private key as raw bytes and as unencrypted PKCS#8 DER: what must never be sent."""
+        from cryptography.hazmat.primitives import serialization
+
+        none = serialization.NoEncryption()
+        return (self._private.private_bytes(serialization.Encoding.Raw,
+                                            serialization.PrivateFormat.Raw, none),
+                self._private.private_bytes(serialization.Encoding.DER,
+                                            serialization.PrivateFormat.PKCS8, none))
+
+
+_PRIVATE_MARKER = re.compile(rb"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")
+
+
+def refuse_private_key(document: Path, data: bytes, db_path: str | Path,
+                       key: SigningKey) -> None:
+    """UserError when a document to be sent is this installation's key file or holds a key."""
+    path = key_path(db_path)
+    try:
+        is_key_file = path.exists() and document.exists() and document.samefile(path)
+    except OSError:
+        is_key_file = False
+    if is_key_file:
+        raise UserError(f"{document.name} 是本机的签名私钥文件,不能报送,未导出。",
+                        ["请选择工作计划或总结的文档(.docx、.pdf 等)。私钥只能留在本机。"])
+    if _PRIVATE_MARKER.search(data) or any(secret in data for secret in key.secret_forms()):
+        raise UserError(f"{document.name} 中含有私钥,不能报送,未导出。",
+                        ["私钥一旦发出,别人就能冒用签名;请检查文档,去掉私钥后再导出。"])
+
 
 def key_path(db_path: str | Path) -> Path:
     """`<db file name>.signing-key.pem` beside the database (taking over a legacy key)."""
