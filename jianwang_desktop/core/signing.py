@@ -32,6 +32,8 @@ LEGACY_KEY_FILE = "signing-key.pem"  # one per folder, before keys were named af
 LEGACY_PUBLIC_FILE = "signing-key.pub"
 PASSPHRASE_ENV = "JIANWANG_KEY_PASSPHRASE"
 
+REGION_LINE, DEPARTMENT_LINE = "市(州)", "部门"
+
 _PEM_BLOCK = re.compile(
     r"-----BEGIN PUBLIC KEY-----\s+([A-Za-z0-9+/=\s]+?)-----END PUBLIC KEY-----")
 _BARE_BASE64 = re.compile(r"^[A-Za-z0-9+/]{43}=$")
@@ -76,11 +78,16 @@ class PublicKey:
         return key.public_bytes(serialization.Encoding.PEM,
                                 serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
 
-    def export_text(self, label: str = "") -> str:
-        """The file `jianwang key export` writes: comment lines, then a standard PEM block."""
+    def export_text(self, label: str = "", region: str = "", department: str = "") -> str:
+        """The file `jianwang key export` writes: comment lines, then a standard PEM block.
+
+        `# 市(州):` and `# 部门:` name the office the key signs for; `jianwang trust add`
+        binds the key to that office (office_in_key_text)."""
         lines = ["# 剑网填报 签名公钥(Ed25519)"]
         if label:
             lines.append(f"# 单位:{label}")
+        if region and department:
+            lines += [f"# {REGION_LINE}:{region}", f"# {DEPARTMENT_LINE}:{department}"]
         lines += [f"# 指纹:{self.fingerprint}", f"# 公钥(base64):{self.base64}", self.pem()]
         return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -283,3 +290,35 @@ def read_public_key_file(path: str | Path) -> PublicKey:
         reason = e.strerror if isinstance(e, OSError) else "不是文本文件"
         raise UserError(f"无法读取公钥文件 {path}:{reason}") from None
     return parse_public_key(text, str(path))
+
+
+def office_in_key_text(text: str) -> tuple[str, str] | None:
+    """(region, department) a public-key file names, or None when it names no known office.
+
+    Files written since keys are bound to offices carry `# 市(州):` and `# 部门:`; an older
+    file only `# 单位:`, which counts when it is exactly an office's standard name."""
+    from .domain import geography
+
+    fields = {}
+    for line in text.splitlines():
+        if line.startswith("#") and ":" in line:
+            name, _, value = line[1:].partition(":")
+            fields[name.strip()] = value.strip()
+    geo = geography()
+    region, department = fields.get(REGION_LINE), fields.get(DEPARTMENT_LINE)
+    if region and department:
+        return (region, department) if geo.department(region, department) else None
+    unit = fields.get("单位")
+    offices = [(r, d) for r, d in geo.filers()] + [
+        (geo.province, d.name) for d in geo.provincial_departments]
+    for region, department in offices:
+        if unit and geo.default_unit(region, department) == unit:
+            return region, department
+    return None
+
+
+def read_public_key_file_with_office(path: str | Path) -> tuple[PublicKey, tuple[str, str] | None]:
+    """The key of a public-key file and the office it names (None when it names none)."""
+    key = read_public_key_file(path)
+    text = Path(path).read_text(encoding="utf-8-sig")
+    return key, office_in_key_text(text)
