@@ -252,3 +252,21 @@ def test_the_trusted_keys_dialog_asks_the_office_of_a_file_that_names_none(
         dialog.findChild(QPushButton, "addButton").click()
         (entry,) = receiver.trusted_keys().values()
     assert "绵阳市公安局" in offered and entry[1:] == ("德阳市网信办", ("德阳市", "网信办"))
+
+
+def test_the_verify_dialog_does_not_offer_to_trust_a_key_of_another_office(
+        qtbot, police_key_reused):
+    from jianwang_desktop.core.verify import verify_file
+    from jianwang_desktop.gui.verify_dialog import VerifyDialog
+
+    city, keyfile, bundle = police_key_reused
+    key = signing.read_public_key_file(keyfile)
+    with city.store() as store:
+        store.trust_key(key.fingerprint, key.base64, "公安局", region="绵阳市", department="公安局")
+        dialog = VerifyDialog(store)
+        qtbot.addWidget(dialog)
+        result = verify_file(bundle, store.trusted_keys())
+        dialog.show_result(result)
+        assert result.ok and not result.trusted and result.trusted_office == ("绵阳市", "公安局")
+        assert not dialog.trust_button.isEnabled()
+        assert "受信任为绵阳市公安局的公钥" in dialog.signer_label.text()

@@ -60,6 +60,7 @@ class VerifyResult:
     trusted: bool = False
     trusted_label: str | None = None
     trust_note: str | None = None  # why a key on the trust list is not trusted for this sender
+    trusted_office: tuple[str, str] | None = None  # the office the trust list binds the key to
     month: MonthData | None = None
     checks: dict[str, bool] = field(default_factory=dict)  # CHECKS key -> passed
 
@@ -367,6 +368,7 @@ def _check_trust(public: PublicKey, trusted: dict[str, tuple[str, str]],
     if not known or known[0] != public.base64:
         return
     office = known[2] if len(known) > 2 else None
+    result.trusted_office = tuple(office) if office else None
     manifest = result.manifest or {}
     if office is None:
         result.trust_note = ("受信任列表中的这个公钥没有注明属于哪个单位;请用 jianwang trust add "

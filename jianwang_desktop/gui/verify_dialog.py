@@ -146,8 +146,10 @@ class VerifyDialog(UiDialog):
 
     @staticmethod
     def can_trust(result: VerifyResult) -> bool:
-        """Only the key of a bundle that passed every check, and is not trusted yet."""
-        return bool(result.ok and result.fingerprint and not result.trusted)
+        """Only the key of a bundle that passed every check, and is not trusted yet (nor
+        trusted for another office: one key signs for one office)."""
+        return bool(result.ok and result.fingerprint and not result.trusted
+                    and result.trusted_office is None)
 
     def trust_signer(self) -> None:
         result = self.result
