@@ -94,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     trust_commands = trust.add_subparsers(dest="trust_command", metavar="操作", required=True)
     trust_add = trust_commands.add_parser("add", help="把对方导出的公钥加入受信任列表")
     trust_add.add_argument("keyfile", type=Path, metavar="KEYFILE")
-    trust_add.add_argument("--label", help="名称,如 绵阳市版权局(默认:指纹)")
+    trust_add.add_argument("--label", help="名称,如 绵阳市版权局(默认:单位名称)")
+    trust_add.add_argument("--region", help="公钥所属单位的市(州),如 绵阳市(默认:取自公钥文件)")
+    trust_add.add_argument("--department", help="公钥所属单位的部门,如 公安局(默认:取自公钥文件)")
 
     correct = commands.add_parser("correct", help="更正已导出的月份(开启下一版)")
     correct.add_argument("--month", required=True, help="月份,如 2015-08")
@@ -347,21 +349,24 @@ def cmd_export(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    from .core.signing import installation_public_key, read_public_key_file
+    from .core.signing import installation_public_key, read_public_key_file_with_office
     from .core.store import Store, default_db_path
     from .core.verify import verify_file
 
-    trusted: dict[str, tuple[str, str]] = {}
+    # Each trusted key with the office it signs for (verify checks the bundle's sender).
+    trusted: dict[str, tuple] = {}
     for keyfile in args.trust:
-        key = read_public_key_file(keyfile)
-        trusted[key.fingerprint] = (key.base64, keyfile.name)
+        key, office = read_public_key_file_with_office(keyfile)
+        trusted[key.fingerprint] = (key.base64, keyfile.name, office)
     db = args.db or default_db_path()
     if db.exists():
         with Store(db) as store:
             trusted.update(store.trusted_keys())
+            profile = store.profile()
         own = installation_public_key(db)
-        if own is not None:
-            trusted.setdefault(own.fingerprint, (own.base64, "本机密钥"))
+        if own is not None and profile is not None:
+            trusted.setdefault(own.fingerprint, (own.base64, "本机密钥",
+                                                 (profile.region, profile.department)))
     result = verify_file(args.bundle, trusted)
     for line in result.summary_lines():
         print(line)
@@ -391,7 +396,8 @@ def cmd_key(args) -> int:
         print(f"公钥(base64):{public.base64}")
         print("请把指纹打印或抄给接收方,供对方核对。私钥只保存在本机,不会放进数据包。")
         return EXIT_OK
-    text = public.export_text(profile.unit if profile else "")
+    text = (public.export_text(profile.unit, profile.region, profile.department) if profile
+            else public.export_text())
     try:
         args.file.write_text(text, encoding="utf-8", newline="\n")
     except OSError as e:
@@ -401,14 +407,28 @@ def cmd_key(args) -> int:
 
 
 def cmd_trust(args) -> int:
-    from .core.signing import grouped, read_public_key_file
+    from .core.domain import geography
+    from .core.signing import grouped, read_public_key_file_with_office
 
-    key = read_public_key_file(args.keyfile)
-    label = (args.label or "").strip() or key.fingerprint
+    key, named = read_public_key_file_with_office(args.keyfile)
+    if (args.region is None) != (args.department is None):
+        raise UserError("--region 和 --department 要一起给出,如 --region 绵阳市 --department 公安局。")
+    office = (args.region.strip(), args.department.strip()) if args.region else named
+    if office is None:
+        raise UserError(f"{args.keyfile} 没有写明公钥属于哪个单位,未加入。",
+                        ["请用 --region 市(州) --department 部门 注明,如 --region 绵阳市 "
+                         "--department 公安局;一个公钥只对这个单位的数据包有效。"])
+    if named is not None and office != named:
+        unit = geography().default_unit
+        raise UserError(f"{args.keyfile} 写明属于{unit(*named)},与给出的{unit(*office)}不符,未加入。",
+                        ["请与对方核实。"])
+    unit = geography().default_unit(*office)
+    label = (args.label or "").strip() or unit
     with _open_store(args) as store:
-        added = store.trust_key(key.fingerprint, key.base64, label)
+        added = store.trust_key(key.fingerprint, key.base64, label, region=office[0],
+                                department=office[1])
     print(("已加入受信任的公钥:" if added else "这个公钥已在受信任列表中:")
-          + f"{label},指纹 {grouped(key.fingerprint)}")
+          + f"{label},指纹 {grouped(key.fingerprint)},只用于{unit}的数据包")
     print("请通过电话等其他途径与对方核对这个指纹。")
     return EXIT_OK
 

@@ -189,8 +189,8 @@ def test_same_data_same_trail_same_bytes(tmp_path):
 
     one, two = make(tmp_path / "a"), make(tmp_path / "b")
     # the same key for both: copy the first installation's key beside the second
-    key = (tmp_path / "a" / signing.KEY_FILE).read_bytes()
-    (tmp_path / "b" / signing.KEY_FILE).write_bytes(key)
+    key = signing.key_path(one).read_bytes()
+    signing.key_path(two).write_bytes(key)
     with Store(one) as a, Store(two) as b:
         b.db.execute("UPDATE exports SET created = ?, fingerprint = ?, manifest_sha256 = ?",
                      a.db.execute("SELECT created, fingerprint, manifest_sha256 FROM exports"

@@ -98,7 +98,7 @@ def test_private_key_never_enters_the_bundle(filled, tmp_path):
         serialization.NoEncryption())
     everything = result.path.read_bytes() + b"".join(members(result.path).values())
     assert private not in everything
-    pem = (filled.path.parent / "signing-key.pem").read_bytes()
+    pem = signing.key_path(filled.path).read_bytes()
     assert pem not in everything
 
 

@@ -78,7 +78,7 @@ def test_the_private_key_is_in_no_bundle_mail_or_log(store, tmp_path, caplog):
     assert drafts
     for draft in drafts:
         assert_no_secret(draft.read_bytes(), secrets, f"the e-mail draft {draft.name}")
-    public = signing.key_path(store.path).with_name(signing.PUBLIC_FILE).read_bytes()
+    public = signing.public_path(store.path).read_bytes()
     assert_no_secret(public, secrets, "the public key file")
     assert_no_secret(caplog.text.encode(), secrets, "the log")
     assert_no_secret(dbcontent.full_dump(store.path).__repr__().encode(), secrets,

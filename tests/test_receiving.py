@@ -122,7 +122,8 @@ def test_known_office_with_a_new_key_needs_explicit_trust(offices, tmp_path):
         assert "换了签名密钥" in str(e.value) and "trust add" in str(e.value)
         assert len(received(store)) == 1
         key = installation_public_key(again.db)
-        store.trust_key(key.fingerprint, key.base64, "绵阳市公安局(新)")
+        store.trust_key(key.fingerprint, key.base64, "绵阳市公安局(新)", region="绵阳市",
+                        department="公安局")
         assert import_file(store, path).status == IMPORTED
 
 

@@ -13,7 +13,7 @@ from jianwang_desktop.core.errors import UserError
 def test_key_is_made_once_beside_the_database_and_owner_only(db_path):
     assert not signing.has_key(db_path)
     key = signing.installation_key(db_path)
-    path = db_path.parent / "signing-key.pem"
+    path = db_path.parent / (db_path.name + ".signing-key.pem")
     assert path.exists() and signing.has_key(db_path)
     if os.name == "posix":
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -43,7 +43,7 @@ def test_passphrase_protects_the_key(db_path):
     assert not signing.needs_passphrase(db_path)
     key = signing.installation_key(db_path, passphrase="口令 123")
     assert signing.needs_passphrase(db_path)
-    assert b"ENCRYPTED" in (db_path.parent / "signing-key.pem").read_bytes()
+    assert b"ENCRYPTED" in signing.key_path(db_path).read_bytes()
     with pytest.raises(UserError, match="设有口令"):
         signing.load_key(db_path)
     with pytest.raises(UserError, match="口令不对"):
@@ -61,6 +61,34 @@ def test_exported_public_key_reads_back_and_holds_no_private_key(db_path):
     assert signing.parse_public_key(key.public.base64 + "\n") == key.public
     with pytest.raises(UserError, match="不是公钥文件"):
         signing.parse_public_key("hello")
-    private_pem = (db_path.parent / "signing-key.pem").read_text()
+    private_pem = signing.key_path(db_path).read_text()
     with pytest.raises(UserError):
         signing.parse_public_key(private_pem)
+
+
+def test_two_databases_in_one_folder_have_keys_of_their_own(tmp_path):
+    police, net = tmp_path / "公安局.db", tmp_path / "网信办.db"
+    a, b = signing.installation_key(police), signing.installation_key(net)
+    assert a.fingerprint != b.fingerprint
+    assert signing.key_path(police) != signing.key_path(net)
+    assert signing.installation_public_key(police) == a.public
+    assert signing.installation_public_key(net) == b.public
+    assert not (tmp_path / signing.LEGACY_KEY_FILE).exists()
+
+
+def test_the_folders_old_shared_key_is_taken_over_once_by_one_database(tmp_path):
+    # An installation from before keys were named after the database.
+    first = signing.installation_key(tmp_path / "old.db")
+    signing.key_path(tmp_path / "old.db").rename(tmp_path / signing.LEGACY_KEY_FILE)
+    signing.public_path(tmp_path / "old.db").rename(tmp_path / signing.LEGACY_PUBLIC_FILE)
+    mode_before = (tmp_path / signing.LEGACY_KEY_FILE).stat().st_mode
+    db, other = tmp_path / "jianwang.db", tmp_path / "second.db"
+    assert signing.has_key(db)
+    assert signing.load_key(db).public == first.public
+    assert signing.installation_public_key(db) == first.public
+    assert not (tmp_path / signing.LEGACY_KEY_FILE).exists()
+    assert not (tmp_path / signing.LEGACY_PUBLIC_FILE).exists()
+    assert signing.key_path(db).stat().st_mode == mode_before  # still owner-only
+    # another database of the same folder does not share it
+    assert not signing.has_key(other)
+    assert signing.installation_key(other).fingerprint != first.fingerprint

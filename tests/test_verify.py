@@ -85,12 +85,18 @@ def test_a_good_bundle_verifies_and_reports_trust(key, other_key):
     assert result.ok and result.signature_valid and not result.trusted
     assert result.fingerprint == key.fingerprint
     assert result.month.statistics == sample_month(FORM).statistics
-    trusted = {key.fingerprint: (key.public.base64, "绵阳市版权局")}
+    trusted = {key.fingerprint: (key.public.base64, "绵阳市版权局", ("绵阳市", "版权局"))}
     result = verify_bundle(bundle.content, trusted)
     assert result.ok and result.trusted and result.trusted_label == "绵阳市版权局"
     assert any("受信任(绵阳市版权局)" in line for line in result.summary_lines())
+    # The key is trusted for one office only: not for another, and not without an office.
+    for office, note in ((("绵阳市", "公安局"), "受信任为绵阳市公安局的公钥"),
+                         (None, "没有注明属于哪个单位")):
+        result = verify_bundle(bundle.content, {key.fingerprint: (key.public.base64, "x", office)})
+        assert result.ok and not result.trusted and note in result.trust_note
+        assert any(note in line for line in result.summary_lines())
     # A trust entry whose fingerprint matches but whose key differs is not trust.
-    fake = {key.fingerprint: (other_key.public.base64, "冒充")}
+    fake = {key.fingerprint: (other_key.public.base64, "冒充", ("绵阳市", "版权局"))}
     assert not verify_bundle(bundle.content, fake).trusted
 
 

@@ -38,7 +38,7 @@ def attachment_history(store, kind: str) -> list[dict]:
 def export_attachment(store, kind: str, document: str | Path, out_dir: str | Path, *,
                       passphrase: str | None = None, now: datetime | None = None
                       ) -> ExportResult:
-    from .signing import installation_key
+    from .signing import installation_key, refuse_private_key
 
     due = deadline(store, kind)
     profile = store.profile()
@@ -60,6 +60,7 @@ def export_attachment(store, kind: str, document: str | Path, out_dir: str | Pat
     revision = len(history) + 1
     created = (now or datetime.now().astimezone()).replace(microsecond=0)
     key = installation_key(store.path, passphrase)
+    refuse_private_key(document, data, store.path, key)
     bundle = pack_bundle(store.form, profile, due.due.strftime("%Y-%m"), {name: data},
                          revision=revision,
                          previous=history[-1]["manifest_sha256"] if history else None,

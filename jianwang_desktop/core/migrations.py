@@ -207,6 +207,23 @@ def m004_correction_audit_trail(db: Database) -> None:
         """)
 
 
+@migrations()
+def m005_trusted_key_office(db: Database) -> None:
+    # A trusted key speaks for one office (region + department), never for another.
+    # A key trusted before this existed is bound to the office whose bundle it signed
+    # first (the office it was trusted for at import); a key that never signed a received
+    # bundle stays unbound (NULL) and is trusted for no office until `trust add` names one.
+    _run(db, """
+        ALTER TABLE trusted_keys ADD COLUMN region TEXT;
+        ALTER TABLE trusted_keys ADD COLUMN department TEXT;
+        UPDATE trusted_keys SET
+            region = (SELECT region FROM received_bundles b
+                      WHERE b.fingerprint = trusted_keys.fingerprint ORDER BY id LIMIT 1),
+            department = (SELECT department FROM received_bundles b
+                          WHERE b.fingerprint = trusted_keys.fingerprint ORDER BY id LIMIT 1)
+        """)
+
+
 def _run(db: Database, script: str) -> None:
     # One statement at a time: executescript() would commit the migration's transaction.
     for statement in script.split(";"):

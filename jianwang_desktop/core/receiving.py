@@ -41,10 +41,12 @@ class Sender:
 class UntrustedKey(UserError):
     """A first key of an office not known yet: the clerk may trust it after comparing."""
 
-    def __init__(self, message: str, details: list[str], unit: str, fingerprint: str):
+    def __init__(self, message: str, details: list[str], unit: str, fingerprint: str,
+                 sender: "Sender"):
         super().__init__(message, details)
         self.unit = unit
         self.fingerprint = fingerprint
+        self.sender = sender  # the office the key would be trusted for
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,8 @@ def _summed_at_city(department: Department) -> bool:
 
 
 def import_file(store, path: str | Path, trust_new: bool = False,
-                now: datetime | None = None) -> ImportOutcome:
+                now: datetime | None = None, trust_fingerprint: str | None = None
+                ) -> ImportOutcome:
     from .verify import MAX_BUNDLE_BYTES
 
     path = Path(path)
@@ -128,12 +131,18 @@ def import_file(store, path: str | Path, trust_new: bool = False,
         raw = path.read_bytes()
     except OSError as e:
         raise UserError(f"无法读取 {path}:{e.strerror}") from None
-    return import_bundle(store, raw, path.name, trust_new=trust_new, now=now)
+    return import_bundle(store, raw, path.name, trust_new=trust_new, now=now,
+                         trust_fingerprint=trust_fingerprint)
 
 
 def import_bundle(store, raw: bytes, source: str, trust_new: bool = False,
-                  now: datetime | None = None) -> ImportOutcome:
-    """Verify, check the sender and key, and store one bundle; all or nothing."""
+                  now: datetime | None = None, trust_fingerprint: str | None = None
+                  ) -> ImportOutcome:
+    """Verify, check the sender and key, and store one bundle; all or nothing.
+
+    A first key of an office is trusted (for that office) with `trust_new`, or with
+    `trust_fingerprint`: only when the bundle's key has exactly the fingerprint the clerk
+    compared, so a file swapped after the comparison is refused."""
     from .verify import verify_bundle
 
     profile = store.profile()
@@ -161,7 +170,14 @@ def import_bundle(store, raw: bytes, source: str, trust_new: bool = False,
         if same:
             return _outcome(DUPLICATE, manifest, kind, result.fingerprint, False,
                             f"{source}:已导入过(第{same[0]}版,内容完全相同),未作改动。")
-        newly_trusted = _check_key(store, sender, manifest, result, trust_new)
+        newly_trusted = _check_key(store, sender, manifest, result,
+                                   trust_new or trust_fingerprint is not None)
+        if newly_trusted and trust_fingerprint is not None \
+                and trust_fingerprint != result.fingerprint:
+            raise UserError(
+                f"{source} 中的公钥(指纹 {grouped(result.fingerprint)})不是您核对过的"
+                f" {grouped(trust_fingerprint)},未导入,也未信任任何公钥。",
+                ["文件可能在核对后被换过;请重新选择数据包,并再次与对方核对指纹。"])
         clash = store.db.execute(
             "SELECT sha256 FROM received_bundles WHERE campaign = ? AND kind = ? AND region = ? "
             "AND department = ? AND period = ? AND revision = ?",
@@ -175,10 +191,10 @@ def import_bundle(store, raw: bytes, source: str, trust_new: bool = False,
         latest = _latest_revision(store, kind, sender, manifest["period"])
         if newly_trusted:
             store.db.execute(
-                "INSERT OR IGNORE INTO trusted_keys (fingerprint, public_key, label, added) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO trusted_keys (fingerprint, public_key, label, added, region, "
+                "department) VALUES (?, ?, ?, ?, ?, ?)",
                 [result.fingerprint, manifest["signer"]["public_key"], manifest["unit"],
-                 _stamp(now)])
+                 _stamp(now), sender.region, sender.department])
         bundle_id = _insert(store, raw, sha256, kind, manifest, result, source, now)
         if result.month is not None and kind == MONTH_KIND:
             _insert_cases(store, bundle_id, result.month.cases)
@@ -212,8 +228,11 @@ def _check_key(store, sender: Sender, manifest: dict, result, trust_new: bool) -
         raise UserError(f"{manifest['unit']}的数据包是用{'、'.join(others)}的密钥"
                         f"(指纹 {grouped(fp)})签名的,未导入。",
                         ["一个单位应使用自己的密钥;请与对方核实。"])
-    if result.trusted:
+    if result.trusted:  # on the trust list for exactly this office (verify._check_trust)
         return False
+    if result.trust_note:  # on the trust list, but for another office or for none
+        raise UserError(f"{manifest['unit']}的数据包未导入:{result.trust_note}。",
+                        ["一个公钥只代表一个单位;请与对方核实。"])
     if office_keys:
         raise UserError(
             f"{manifest['unit']}换了签名密钥(新指纹 {grouped(fp)},以前是 "
@@ -224,7 +243,7 @@ def _check_key(store, sender: Sender, manifest: dict, result, trust_new: bool) -
         raise UntrustedKey(
             f"{manifest['unit']}的公钥(指纹 {grouped(fp)})不在受信任列表中,未导入。",
             ["与对方打印或电话告知的指纹核对一致后,用 jianwang import --trust-new 导入,"
-             "或先用 jianwang trust add 公钥文件 加入受信任列表。"], manifest["unit"], fp)
+             "或先用 jianwang trust add 公钥文件 加入受信任列表。"], manifest["unit"], fp, sender)
     return True
 
 

@@ -1,9 +1,15 @@
 """The installation's Ed25519 signing key, its fingerprint, and public-key files.
 
-The private key lives beside the database in `signing-key.pem` (PKCS#8 PEM, readable by
-the owner only, optionally encrypted with a passphrase). It never leaves that file: a
-bundle carries only the 32 raw public-key bytes. `signing-key.pub` beside it holds the
-public key so the fingerprint can be shown without the passphrase.
+The private key lives beside the database, named after it: `<db file name>.signing-key.pem`
+(PKCS#8 PEM, readable by the owner only, optionally encrypted with a passphrase), so two
+databases in one folder (two offices) never share a key. It never leaves that file: a
+bundle carries only the 32 raw public-key bytes. `<db file name>.signing-key.pub` beside
+it holds the public key so the fingerprint can be shown without the passphrase.
+
+Earlier versions used one `signing-key.pem` / `signing-key.pub` per folder. The first
+database of that folder that asks for its key after the upgrade takes that pair over
+(the files are renamed, not copied), so any other database in the folder gets a key of
+its own.
 
 Fingerprint: the first 16 hex digits of sha256 over the 32 raw public-key bytes.
 """
@@ -20,9 +26,13 @@ from pathlib import Path
 
 from .errors import UserError
 
-KEY_FILE = "signing-key.pem"
-PUBLIC_FILE = "signing-key.pub"
+KEY_SUFFIX = ".signing-key.pem"
+PUBLIC_SUFFIX = ".signing-key.pub"
+LEGACY_KEY_FILE = "signing-key.pem"  # one per folder, before keys were named after the DB
+LEGACY_PUBLIC_FILE = "signing-key.pub"
 PASSPHRASE_ENV = "JIANWANG_KEY_PASSPHRASE"
+
+REGION_LINE, DEPARTMENT_LINE = "市(州)", "部门"
 
 _PEM_BLOCK = re.compile(
     r"-----BEGIN PUBLIC KEY-----\s+([A-Za-z0-9+/=\s]+?)-----END PUBLIC KEY-----")
@@ -68,11 +78,16 @@ class PublicKey:
         return key.public_bytes(serialization.Encoding.PEM,
                                 serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
 
-    def export_text(self, label: str = "") -> str:
-        """The file `jianwang key export` writes: comment lines, then a standard PEM block."""
+    def export_text(self, label: str = "", region: str = "", department: str = "") -> str:
+        """The file `jianwang key export` writes: comment lines, then a standard PEM block.
+
+        `# 市(州):` and `# 部门:` name the office the key signs for; `jianwang trust add`
+        binds the key to that office (office_in_key_text)."""
         lines = ["# 剑网填报 签名公钥(Ed25519)"]
         if label:
             lines.append(f"# 单位:{label}")
+        if region and department:
+            lines += [f"# {REGION_LINE}:{region}", f"# {DEPARTMENT_LINE}:{department}"]
         lines += [f"# 指纹:{self.fingerprint}", f"# 公钥(base64):{self.base64}", self.pem()]
         return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -94,9 +109,65 @@ class SigningKey:
     def sign(self, message: bytes) -> bytes:
         return self._private.sign(message)
 
+    def secret_forms(self) -> tuple[bytes, ...]:
+        """The private key as raw bytes and as unencrypted PKCS#8 DER: what must never be sent."""
+        from cryptography.hazmat.primitives import serialization
+
+        none = serialization.NoEncryption()
+        return (self._private.private_bytes(serialization.Encoding.Raw,
+                                            serialization.PrivateFormat.Raw, none),
+                self._private.private_bytes(serialization.Encoding.DER,
+                                            serialization.PrivateFormat.PKCS8, none))
+
+
+_PRIVATE_MARKER = re.compile(rb"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")
+
+
+def refuse_private_key(document: Path, data: bytes, db_path: str | Path,
+                       key: SigningKey) -> None:
+    """UserError when a document to be sent is this installation's key file or holds a key."""
+    path = key_path(db_path)
+    try:
+        is_key_file = path.exists() and document.exists() and document.samefile(path)
+    except OSError:
+        is_key_file = False
+    if is_key_file:
+        raise UserError(f"{document.name} 是本机的签名私钥文件,不能报送,未导出。",
+                        ["请选择工作计划或总结的文档(.docx、.pdf 等)。私钥只能留在本机。"])
+    if _PRIVATE_MARKER.search(data) or any(secret in data for secret in key.secret_forms()):
+        raise UserError(f"{document.name} 中含有私钥,不能报送,未导出。",
+                        ["私钥一旦发出,别人就能冒用签名;请检查文档,去掉私钥后再导出。"])
+
 
 def key_path(db_path: str | Path) -> Path:
-    return Path(db_path).resolve().parent / KEY_FILE
+    """`<db file name>.signing-key.pem` beside the database (taking over a legacy key)."""
+    db = Path(db_path).resolve()
+    path = db.with_name(db.name + KEY_SUFFIX)
+    _adopt_legacy_key(db, path)
+    return path
+
+
+def public_path(db_path: str | Path) -> Path:
+    db = Path(db_path).resolve()
+    return db.with_name(db.name + PUBLIC_SUFFIX)
+
+
+def _adopt_legacy_key(db: Path, path: Path) -> None:
+    """Rename the folder's old shared `signing-key.pem` (and .pub) to this DB's names, once."""
+    legacy = db.with_name(LEGACY_KEY_FILE)
+    if path.exists() or not legacy.exists():
+        return
+    try:
+        os.rename(legacy, path)
+    except OSError:
+        return  # another database took it first, or the folder is read-only: no key here
+    legacy_public = db.with_name(LEGACY_PUBLIC_FILE)
+    public = db.with_name(db.name + PUBLIC_SUFFIX)
+    if legacy_public.exists() and not public.exists():
+        try:
+            os.rename(legacy_public, public)
+        except OSError:
+            pass  # the public file is rebuilt from the private key when missing
 
 
 def has_key(db_path: str | Path) -> bool:
@@ -134,7 +205,7 @@ def create_key(db_path: str | Path, passphrase: str | None = None) -> SigningKey
     except OSError as e:
         raise UserError(f"无法保存签名密钥 {path}:{e.strerror}") from None
     key = SigningKey(private)
-    path.with_name(PUBLIC_FILE).write_text(key.public.export_text(), encoding="utf-8")
+    public_path(db_path).write_text(key.public.export_text(), encoding="utf-8")
     return key
 
 
@@ -180,7 +251,7 @@ def installation_key(db_path: str | Path, passphrase: str | None = None) -> Sign
 def installation_public_key(db_path: str | Path) -> PublicKey | None:
     """The public half, without needing the passphrase; None before the first key exists."""
     path = key_path(db_path)
-    public = path.with_name(PUBLIC_FILE)
+    public = public_path(db_path)
     if public.exists():
         return parse_public_key(public.read_text(encoding="utf-8"), str(public))
     if path.exists():
@@ -219,3 +290,35 @@ def read_public_key_file(path: str | Path) -> PublicKey:
         reason = e.strerror if isinstance(e, OSError) else "不是文本文件"
         raise UserError(f"无法读取公钥文件 {path}:{reason}") from None
     return parse_public_key(text, str(path))
+
+
+def office_in_key_text(text: str) -> tuple[str, str] | None:
+    """(region, department) a public-key file names, or None when it names no known office.
+
+    Files written since keys are bound to offices carry `# 市(州):` and `# 部门:`; an older
+    file only `# 单位:`, which counts when it is exactly an office's standard name."""
+    from .domain import geography
+
+    fields = {}
+    for line in text.splitlines():
+        if line.startswith("#") and ":" in line:
+            name, _, value = line[1:].partition(":")
+            fields[name.strip()] = value.strip()
+    geo = geography()
+    region, department = fields.get(REGION_LINE), fields.get(DEPARTMENT_LINE)
+    if region and department:
+        return (region, department) if geo.department(region, department) else None
+    unit = fields.get("单位")
+    offices = [(r, d) for r, d in geo.filers()] + [
+        (geo.province, d.name) for d in geo.provincial_departments]
+    for region, department in offices:
+        if unit and geo.default_unit(region, department) == unit:
+            return region, department
+    return None
+
+
+def read_public_key_file_with_office(path: str | Path) -> tuple[PublicKey, tuple[str, str] | None]:
+    """The key of a public-key file and the office it names (None when it names none)."""
+    key = read_public_key_file(path)
+    text = Path(path).read_text(encoding="utf-8-sig")
+    return key, office_in_key_text(text)

@@ -519,20 +519,48 @@ class Store:
 
     # ------------------------------------------------------------ trusted keys
 
-    def trusted_keys(self) -> dict[str, tuple[str, str]]:
-        """{fingerprint: (base64 public key, label)} of the keys this office trusts."""
-        rows = self.db.execute("SELECT fingerprint, public_key, label FROM trusted_keys")
-        return {fp: (key, label) for fp, key, label in rows}
+    def trusted_keys(self) -> dict[str, tuple[str, str, tuple[str, str] | None]]:
+        """{fingerprint: (base64 public key, label, (region, department) or None)}.
 
-    def trust_key(self, fingerprint: str, public_key: str, label: str) -> bool:
-        """Add a key to the trust list; False when it was there already."""
+        The office is the one the key may sign for; None: trusted before keys were bound
+        to offices and never used since, so trusted for no office (see m005)."""
+        rows = self.db.execute(
+            "SELECT fingerprint, public_key, label, region, department FROM trusted_keys")
+        return {fp: (key, label, (region, department) if region and department else None)
+                for fp, key, label, region, department in rows}
+
+    def trust_key(self, fingerprint: str, public_key: str, label: str, *, region: str,
+                  department: str) -> bool:
+        """Trust a key for one office; False when it was trusted for that office already.
+
+        A key without an office (from before m005) is bound to the office given; a key
+        trusted for another office is refused: one key signs for one office only."""
+        from .domain import geography
+
+        geo = geography()
+        if geo.department(region, department) is None:
+            raise UserError(f"没有“{region}{department}”这个单位,请检查市(州)和部门。")
         with self.transaction():
-            cursor = self.db.execute(
-                "INSERT OR IGNORE INTO trusted_keys (fingerprint, public_key, label, added) "
-                "VALUES (?, ?, ?, ?)",
-                [fingerprint, public_key, label, _now()],
-            )
-        return cursor.rowcount == 1
+            row = self.db.execute(
+                "SELECT public_key, region, department FROM trusted_keys WHERE fingerprint = ?",
+                [fingerprint]).fetchone()
+            if row is None:
+                self.db.execute(
+                    "INSERT INTO trusted_keys (fingerprint, public_key, label, added, region, "
+                    "department) VALUES (?, ?, ?, ?, ?, ?)",
+                    [fingerprint, public_key, label, _now(), region, department])
+                return True
+            if row[1] and (row[1], row[2]) != (region, department):
+                raise UserError(
+                    f"这个公钥已作为{geo.default_unit(row[1], row[2])}的公钥受信任,"
+                    f"不能再作为{geo.default_unit(region, department)}的公钥,未改动。",
+                    ["一个单位应使用自己的密钥;请与对方核实。"])
+            if row[1]:
+                return False
+            self.db.execute(
+                "UPDATE trusted_keys SET region = ?, department = ?, label = ? "
+                "WHERE fingerprint = ?", [region, department, label, fingerprint])
+            return True
 
     def periods_with_data(self) -> list[str]:
         rows = self.db.execute(

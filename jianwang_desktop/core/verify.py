@@ -59,6 +59,8 @@ class VerifyResult:
     signature_valid: bool = False
     trusted: bool = False
     trusted_label: str | None = None
+    trust_note: str | None = None  # why a key on the trust list is not trusted for this sender
+    trusted_office: tuple[str, str] | None = None  # the office the trust list binds the key to
     month: MonthData | None = None
     checks: dict[str, bool] = field(default_factory=dict)  # CHECKS key -> passed
 
@@ -99,6 +101,8 @@ class VerifyResult:
                 trust = "签名未通过验证"
             elif self.trusted:
                 trust = f"受信任({self.trusted_label})"
+            elif self.trust_note:
+                trust = f"未受信任:{self.trust_note}"
             else:
                 trust = "未受信任:请与对方核对指纹后用 jianwang trust add 加入"
             lines.append(f"签名者指纹:{grouped(self.fingerprint)}  {trust}")
@@ -161,7 +165,10 @@ def verify_file(path: str | Path, trusted: dict[str, tuple[str, str]] | None = N
 
 def verify_bundle(raw: bytes, trusted: dict[str, tuple[str, str]] | None = None,
                   source: str = "数据包") -> VerifyResult:
-    """trusted: {fingerprint: (base64 public key, label)}."""
+    """trusted: {fingerprint: (base64 public key, label, (region, department) or None)}.
+
+    A key is trusted only for the office it was trusted for: the manifest's region and
+    department must equal that office. An entry without an office trusts no one."""
     result = VerifyResult(source)
     if len(raw) > MAX_BUNDLE_BYTES:
         result.fail("文件过大,不是剑网填报的数据包。")
@@ -355,8 +362,21 @@ def _check_signature(public: PublicKey, manifest_raw: bytes, signature_raw: byte
 
 def _check_trust(public: PublicKey, trusted: dict[str, tuple[str, str]],
                  result: VerifyResult) -> None:
+    from .domain import geography
+
     known = trusted.get(public.fingerprint)
-    if known and known[0] == public.base64:
+    if not known or known[0] != public.base64:
+        return
+    office = known[2] if len(known) > 2 else None
+    result.trusted_office = tuple(office) if office else None
+    manifest = result.manifest or {}
+    if office is None:
+        result.trust_note = ("受信任列表中的这个公钥没有注明属于哪个单位;请用 jianwang trust add "
+                             "公钥文件 --region 市(州) --department 部门 重新加入")
+    elif tuple(office) != (manifest.get("region"), manifest.get("department")):
+        result.trust_note = (f"这个公钥受信任为{geography().default_unit(*office)}的公钥,"
+                             f"不是{_short(str(manifest.get('unit')), 60)}的")
+    else:
         result.trusted = True
         result.trusted_label = known[1] or public.fingerprint
 

@@ -10,9 +10,10 @@ from PySide6.QtGui import QFont, QTextDocument
 from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QPushButton,
                                QTableView)
 
+from ..core.domain import geography
 from ..core.errors import UserError
 from ..core.signing import (PublicKey, create_key, grouped, has_key, installation_public_key,
-                            read_public_key_file)
+                            read_public_key_file_with_office)
 from ..core.store import Store
 from .ui_dialog import RowsModel, UiDialog, fit_columns, show_status
 
@@ -68,6 +69,7 @@ class OwnKeyDialog(UiDialog):
         self.fingerprint_label.setFont(font)
         profile = store.profile()
         self.unit = profile.unit if profile else ""
+        self.office = (profile.region, profile.department) if profile else ("", "")
         self.widget(QLabel, "unitLabel").setText(self.tr("填报单位:{unit}").format(
             unit=self.unit or self.tr("(尚未设置)")))
         self.create_button.clicked.connect(self.create)
@@ -136,7 +138,8 @@ class OwnKeyDialog(UiDialog):
         if not path:
             return
         try:
-            Path(path).write_text(public.export_text(self.unit), encoding="utf-8", newline="\n")
+            Path(path).write_text(public.export_text(self.unit, *self.office), encoding="utf-8",
+                                  newline="\n")
         except OSError as e:
             self._status(self.tr("无法写入 {path}:{reason}").format(path=path, reason=e.strerror),
                          ok=False)
@@ -150,8 +153,8 @@ class TrustedKeysModel(RowsModel):
     def headers(self) -> list[str]:
         return [self.tr("单位(备注)"), self.tr("签名公钥指纹")]
 
-    def set_keys(self, keys: dict[str, tuple[str, str]]) -> None:
-        self.set_rows(sorted((label, fp) for fp, (_key, label) in keys.items()))
+    def set_keys(self, keys: dict[str, tuple]) -> None:
+        self.set_rows(sorted((entry[1], fp) for fp, entry in keys.items()))
 
     def cell(self, row: tuple[str, str], column: int) -> str:
         label, fp = row
@@ -178,18 +181,42 @@ class TrustedKeysDialog(UiDialog):
         if not path:
             return
         try:
-            public = read_public_key_file(path)
+            public, office = read_public_key_file_with_office(path)
         except UserError as e:
             show_status(self.status_label, str(e), ok=False)
             return
+        if office is None:
+            office = self.ask_office()
+            if office is None:
+                return
+        unit = geography().default_unit(*office)
         label, ok = QInputDialog.getText(
             self, self.tr("信任此公钥"),
-            self.tr("指纹:{fp}\n\n请先打电话与对方逐组核对这个指纹。一致后填写对方单位名称并点“确定”:").format(
-                fp=grouped(public.fingerprint)))
+            self.tr("单位:{unit}\n指纹:{fp}\n\n这个公钥只用于验证{unit}的数据包。请先打电话与对方逐组核对"
+                    "这个指纹。一致后填写备注名称(可不改)并点“确定”:").format(
+                unit=unit, fp=grouped(public.fingerprint)), text=unit)
         if not ok:
             return
-        added = self.store.trust_key(public.fingerprint, public.base64,
-                                     label.strip() or public.fingerprint)
+        try:
+            added = self.store.trust_key(public.fingerprint, public.base64,
+                                         label.strip() or unit, region=office[0],
+                                         department=office[1])
+        except UserError as e:
+            show_status(self.status_label, str(e), ok=False)
+            return
         show_status(self.status_label, (self.tr("已加入受信任的公钥:{fp}") if added else self.tr(
             "这个公钥已在受信任列表中:{fp}")).format(fp=grouped(public.fingerprint)), ok=True)
         self.model.set_keys(self.store.trusted_keys())
+
+    def ask_office(self) -> tuple[str, str] | None:
+        """The office a key file names none of: the clerk picks it from every office."""
+        geo = geography()
+        offices = geo.filers() + [(geo.province, d.name) for d in geo.provincial_departments]
+        names = [geo.default_unit(*o) for o in offices]
+        name, ok = QInputDialog.getItem(
+            self, self.tr("公钥属于哪个单位"),
+            self.tr("这个公钥文件没有写明单位。请选择它所属的单位(只对该单位的数据包有效):"),
+            names, 0, False)
+        if not ok or name not in names:
+            return None
+        return offices[names.index(name)]

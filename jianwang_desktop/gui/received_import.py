@@ -25,15 +25,19 @@ def zip_paths(mime) -> list[Path]:
             if u.isLocalFile() and u.toLocalFile().lower().endswith(".zip")]
 
 
-def import_one(db_path: Path, bundle: Path, trust_new: bool) -> tuple:
-    """Worker-side: plain data only crosses back to the UI thread."""
+def import_one(db_path: Path, bundle: Path, trust_fingerprint: str | None) -> tuple:
+    """Worker-side: plain data only crosses back to the UI thread.
+
+    trust_fingerprint: the fingerprint the clerk compared and confirmed; only a key with
+    exactly that fingerprint is trusted (for the bundle's office), whatever the file holds
+    by the time it is read again."""
     from ..core.errors import UserError
     from ..core.receiving import UntrustedKey, import_file
     from ..core.store import Store
 
     try:
         with Store(db_path) as store:
-            return (OK, import_file(store, bundle, trust_new=trust_new).message)
+            return (OK, import_file(store, bundle, trust_fingerprint=trust_fingerprint).message)
     except UntrustedKey as e:
         return (UNTRUSTED, str(e), e.unit, e.fingerprint)
     except UserError as e:
@@ -51,7 +55,7 @@ class ImportDialog(QDialog):
         self.folder = folder
         self.setWindowTitle(self.tr("导入数据包"))
         self.setAcceptDrops(True)
-        self._queue: list[tuple[Path, bool]] = []
+        self._queue: list[tuple[Path, str | None]] = []  # (bundle, confirmed fingerprint)
         self._busy = False
         self.log = QPlainTextEdit(self)
         self.log.setReadOnly(True)
@@ -90,7 +94,7 @@ class ImportDialog(QDialog):
     # ------------------------------------------------------------ work
 
     def import_paths(self, paths: list[Path]) -> None:
-        self._queue += [(p, False) for p in paths]
+        self._queue += [(p, None) for p in paths]
         self._next()
 
     def _next(self) -> None:
@@ -100,15 +104,15 @@ class ImportDialog(QDialog):
             self.finished_all.emit()
             return
         self._busy = True
-        path, trust_new = self._queue.pop(0)
-        run_in_background(lambda: import_one(self.db_path, path, trust_new),
+        path, confirmed = self._queue.pop(0)
+        run_in_background(lambda: import_one(self.db_path, path, confirmed),
                           lambda result: self._done(path, result), self._failed)
 
     def _done(self, path: Path, result: tuple) -> None:
         self._busy = False
         kind, text = result[0], result[1]
         if kind == UNTRUSTED and self.ask_trust(result[2], result[3]):
-            self._queue.insert(0, (path, True))
+            self._queue.insert(0, (path, result[3]))  # trust only the key that was compared
         else:
             self.log.appendPlainText(text if kind == OK else self.tr("未导入:") + text)
             if kind == OK:
@@ -124,7 +128,7 @@ class ImportDialog(QDialog):
         answer = QMessageBox.question(
             self, self.tr("信任新的公钥?"),
             self.tr("%1 第一次报送,它的签名公钥指纹是:\n\n%2\n\n请与对方打印或电话告知的指纹逐位核对。"
-                    "一致时点“是”信任并导入;不一致或无法核对时点“否”。")
+                    "一致时点“是”信任并导入(这个公钥只用于%1的数据包);不一致或无法核对时点“否”。")
             .replace("%1", unit).replace("%2", grouped(fingerprint)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)

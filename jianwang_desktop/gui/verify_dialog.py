@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QFileDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QMessageBox, QPlainTextEdit, QPushButton)
 
+from ..core.errors import UserError
 from ..core.signing import grouped
 from ..core.store import Store
 from ..core.verify import CHECKS, VerifyResult, verify_file
@@ -137,13 +138,18 @@ class VerifyDialog(UiDialog):
                 fp=fingerprint, label=result.trusted_label)
         if not result.ok:
             return self.tr("签名者指纹:{fp}  未受信任(数据包未通过验证)").format(fp=fingerprint)
+        if result.trust_note:
+            return self.tr("签名者指纹:{fp}  未受信任:{note}").format(fp=fingerprint,
+                                                                 note=result.trust_note)
         return self.tr("签名者指纹:{fp}  未受信任:请打电话与对方逐组核对这个指纹,一致后点“信任此公钥…”。"
                        ).format(fp=fingerprint)
 
     @staticmethod
     def can_trust(result: VerifyResult) -> bool:
-        """Only the key of a bundle that passed every check, and is not trusted yet."""
-        return bool(result.ok and result.fingerprint and not result.trusted)
+        """Only the key of a bundle that passed every check, and is not trusted yet (nor
+        trusted for another office: one key signs for one office)."""
+        return bool(result.ok and result.fingerprint and not result.trusted
+                    and result.trusted_office is None)
 
     def trust_signer(self) -> None:
         result = self.result
@@ -160,6 +166,12 @@ class VerifyDialog(UiDialog):
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self.store.trust_key(result.fingerprint, manifest["signer"]["public_key"],
-                             unit or result.fingerprint)
+        try:
+            self.store.trust_key(result.fingerprint, manifest["signer"]["public_key"],
+                                 unit or result.fingerprint, region=manifest["region"],
+                                 department=manifest["department"])
+        except UserError as e:
+            self.result_label.setStyleSheet(f"color: {FAIL_COLOUR.name()};")
+            self.result_label.setText(str(e))
+            return
         self.verify(Path(self.path_edit.text()))  # shown again, now as trusted
