@@ -61,6 +61,7 @@ class VerifyResult:
     trusted_label: str | None = None
     month: MonthData | None = None
     checks: dict[str, bool] = field(default_factory=dict)  # CHECKS key -> passed
+    damaged: set[str] = field(default_factory=set)  # members present but unreadable
 
     def check(self, key: str, run):
         """Run one check; it passed when it added no failure. Returns what `run` returns."""
@@ -270,9 +271,11 @@ def _read_members(raw: bytes, result: VerifyResult) -> dict[str, bytes] | None:
             except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
                     zlib.error):
                 result.fail(f"数据包内的“{info.filename}”已损坏(校验和不符或无法解压)。")
+                result.damaged.add(info.filename)
                 continue
             if len(data) != info.file_size:
                 result.fail(f"数据包内的“{info.filename}”实际大小与记录不符。")
+                result.damaged.add(info.filename)
                 continue
             members[info.filename] = data
     return members
@@ -308,7 +311,7 @@ def _check_files(manifest: dict, members: dict[str, bytes], result: VerifyResult
             continue
         listed[name] = entry
     present = set(members) - {MANIFEST_NAME, SIGNATURE_NAME}
-    for name in sorted(set(listed) - present):
+    for name in sorted(set(listed) - present - result.damaged):  # damaged: said already
         result.fail(f"清单列出的“{name}”不在数据包中(文件被删除)。")
     for name in sorted(present - set(listed)):
         result.fail(f"数据包中的“{name}”不在清单中(文件被添加)。")
