@@ -73,6 +73,7 @@ class VerifyResult:
     changes: dict[str, Any] | None = None  # changes.json of a later revision
     previous_fingerprint: str | None = None  # the key that signed the previous revision
     change_lines: list[str] = field(default_factory=list)  # changes.json, one line each
+    manifest_sha256: str | None = None  # of manifest.json's exact bytes: the bundle's identity
 
     @property
     def signer_changed(self) -> bool:
@@ -181,6 +182,7 @@ def verify_bundle(raw: bytes, trusted: dict[str, tuple[str, str]] | None = None,
         result.checks["signature"] = False
     if manifest_raw is None:
         return result
+    result.manifest_sha256 = hashlib.sha256(manifest_raw).hexdigest()
     manifest = result.check("manifest", lambda: _check_manifest(manifest_raw, result))
     if manifest is None:
         return result
