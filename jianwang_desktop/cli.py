@@ -13,6 +13,7 @@ from . import __version__
 from .core.errors import UserError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USER_ERROR = 0, 1, 2
+EXIT_BROKEN_PIPE = 1  # stdout's reader went away (`jianwang … | head`)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -749,7 +750,18 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="replace")
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
-    except UserError as e:
-        print(f"错误:{e}", file=sys.stderr)
-        return EXIT_USER_ERROR
+        try:
+            code = COMMANDS[args.command](args)
+        except UserError as e:
+            print(f"错误:{e}", file=sys.stderr)
+            code = EXIT_USER_ERROR
+        sys.stdout.flush()  # a closed pipe shows up here, while it can still be caught
+        return code
+    except BrokenPipeError:
+        # `jianwang … | head`: the reader stopped. No traceback; the usual exit status 1
+        # (Python's documented convention), and no second error when Python flushes at exit.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE

@@ -7,6 +7,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from jianwang_desktop.core.formdef import FormDefinition
+from jianwang_desktop.core.money import MAX_AMOUNT, MAX_COUNT
 from jianwang_desktop.core.records import CaseRecord, MonthData
 
 # Printable text of any script (no control characters but tab), as storable_problems allows.
@@ -14,8 +15,8 @@ line_text = st.text(
     st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\t"), max_size=40)
 multiline_text = st.lists(line_text, min_size=1, max_size=3).map("\n".join) | st.sampled_from(
     ["=1+1", "+86 28", "-5", "@SUM(A1)", "#N/A", "_x0041_ 原样", "a\r\nb", "  前后空格  "])
-counts = st.integers(min_value=0, max_value=10**9)
-amounts = st.decimals(min_value=0, max_value=Decimal("999999999999.9999"), places=4,
+counts = st.integers(min_value=0, max_value=MAX_COUNT)
+amounts = st.decimals(min_value=0, max_value=MAX_AMOUNT - Decimal("0.0001"), places=4,
                       allow_nan=False, allow_infinity=False)
 
 

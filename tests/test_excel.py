@@ -135,12 +135,12 @@ def test_formula_like_text_stays_text(text):
 
 def test_amounts_are_written_with_their_exact_digits():
     month = sample_month(FORM)
-    month.statistics["文学"]["involved"] = Decimal("999999999999.9999")
+    month.statistics["文学"]["involved"] = Decimal("9999999999.9999")
     month.statistics["音乐"]["involved"] = Decimal("0.0001")
     month.statistics["影视"]["fine"] = Decimal("12.30")
     stats = books(month)[0]
     cells = excel.read_cells(stats)
-    assert cells["F6"] == excel.SheetCell("number", "999999999999.9999")
+    assert cells["F6"] == excel.SheetCell("number", "9999999999.9999")
     assert cells["F7"] == excel.SheetCell("number", "0.0001")
     assert cells["D8"] == excel.SheetCell("number", "12.30")
     total = totals_row(FORM, month.statistics)["involved"]

@@ -210,3 +210,45 @@ def test_bundle_zip_metadata_is_plain_files(filled, tmp_path):
     with zipfile.ZipFile(io.BytesIO(result.path.read_bytes())) as z:
         for info in z.infolist():
             assert info.create_system == 3 and info.external_attr >> 16 == 0o100644
+
+
+def over_the_limit(store):
+    """Each amount within the limit, their 合计 beyond it."""
+    month = sample_month(store.form)
+    for row in month.statistics.values():
+        row["fine"] = Decimal(0)
+    month.statistics["文学"]["fine"] = Decimal("9999999999.9999")
+    month.statistics["音乐"]["fine"] = Decimal("0.0001")
+    store.replace_month(month)
+    return store
+
+
+def test_a_total_beyond_the_limits_is_refused_before_anything_is_signed(store, tmp_path):
+    over_the_limit(store)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(UserError) as e:
+        export_month(store, "2015-08", out, now=WHEN)
+    assert "合计" in "\n".join(e.value.details) and "超出上限" in "\n".join(e.value.details)
+    assert list(out.iterdir()) == []
+    assert store.exports("2015-08") == [] and not store.is_locked("2015-08")
+
+
+def test_a_bundle_that_would_not_verify_is_neither_written_nor_recorded(store, tmp_path,
+                                                                        monkeypatch):
+    """Insurance behind validation: the bytes about to be recorded are verified first."""
+    from jianwang_desktop.core import rollup, validation
+
+    store.replace_month(sample_month(store.form))
+    month = sample_month(store.form)
+    # What a 市(州)'s sum could reach (own plus departments'), with validation not noticing.
+    month.statistics["文学"]["involved"] = Decimal("1000000000002.4704")
+    monkeypatch.setattr(rollup, "combined_month", lambda store, period: month)
+    monkeypatch.setattr(validation, "validate_month", lambda form, month: [])
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(UserError) as e:
+        export_month(store, "2015-08", out, now=WHEN)
+    assert "未通过" in str(e.value) and "data.json" in "\n".join(e.value.details)
+    assert list(out.iterdir()) == []
+    assert store.exports("2015-08") == [] and not store.is_locked("2015-08")

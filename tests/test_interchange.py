@@ -151,3 +151,22 @@ def test_dumps_of_a_month_is_json_dumps(store):
     month = sample_month(store.form)
     data = interchange.month_to_dict(store.form, store.profile(), month)
     assert interchange.dumps(data) == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+@pytest.mark.parametrize("mutate,expected", [
+    (lambda d: d["statistics"]["文学"].update(fine=0.1), "金额应写成带引号的文本"),
+    (lambda d: d["cases"][0].update(fine=0.1), "金额应写成带引号的文本"),
+    (lambda d: d["statistics"]["音乐"].update(fine="1" + "0" * 12), "金额过大"),
+    (lambda d: d["statistics"]["音乐"].update(fine="1.23456"), "最多保留 4 位小数"),
+    (lambda d: d["statistics"]["音乐"].update(filed=0.5), "不能有小数"),
+    (lambda d: d["statistics"]["音乐"].update(filed=10**10), "数值过大"),
+    (lambda d: d["cases"][1].update(filed="3"), "件数应写成不带引号的整数"),
+])
+def test_a_bad_number_says_what_is_wrong_with_it(store, mutate, expected):
+    data = good_data(store)
+    mutate(data)
+    with pytest.raises(UserError) as e:
+        load_into_store(store, as_bytes(data))
+    text = str(e.value)
+    assert expected in text
+    assert "应为 0 或正整数(件数),或文本形式的金额" not in text

@@ -16,7 +16,7 @@ from jianwang_desktop.core.mail import find_bundle, make_drafts, write_drafts
 from jianwang_desktop.core.money import format_amount
 from jianwang_desktop.core.recipients import set_recipient_email
 from jianwang_desktop.core.store import Store
-from bundle_fixture import FAKE_KEY_FINGERPRINT, write_test_bundle
+from bundle_fixture import TEST_KEY_FINGERPRINT, write_test_bundle
 from sample_data import sample_month
 from test_recipients import addr
 
@@ -107,7 +107,7 @@ def test_drafts_go_exactly_where_the_notice_says(tmp_path, office):
         assert attachment["Content-Type"].params["name"] == bundle.name  # RFC 2047 fallback
 
         body = message.get_body(("plain",)).get_content()
-        assert manifest_sha[:16] in body and FAKE_KEY_FINGERPRINT in body
+        assert manifest_sha[:16] in body and TEST_KEY_FINGERPRINT in body
         assert profile.filler in body and profile.phone in body and profile.unit in body
         assert "2015年8月30日" in body
         totals = expected_totals(month)
@@ -158,13 +158,15 @@ def test_a_bundle_whose_data_does_not_match_its_manifest_is_refused(tmp_path, st
     for name, address in ADDRESSES.items():
         set_recipient_email(store, name, address)
     bundle = write_test_bundle(tmp_path, store.form, MIANYANG, sample_month(store.form),
-                               manifest_changes={"files": []})
-    with pytest.raises(UserError, match="与清单不符"):
+                               manifest_changes={"unit": "改过的单位"})
+    with pytest.raises(UserError, match="未通过核验") as e:
         make_drafts(store, "2015-08", bundle)
+    assert any("签名无效" in d for d in e.value.details)
     not_a_zip = tmp_path / "broken.zip"
     not_a_zip.write_bytes(b"PK\x03\x04 this is not really a zip")
-    with pytest.raises(UserError, match="不是有效的 zip"):
+    with pytest.raises(UserError, match="未通过核验") as e:
         make_drafts(store, "2015-08", not_a_zip)
+    assert any("不是有效的 zip" in d for d in e.value.details)
 
 
 def out(result) -> str:
@@ -218,3 +220,69 @@ def test_draft_file_names_are_safe_on_every_system(text, expected):
     from jianwang_desktop.core.mail import safe_filename
 
     assert safe_filename(text) == expected
+
+
+def replace_member(path, name: str, change) -> None:
+    """Rewrite one member of the zip at `path` (nothing else is touched, nor re-signed)."""
+    import io
+
+    with zipfile.ZipFile(path) as z:
+        members = [(i, z.read(i)) for i in z.infolist()]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in members:
+            z.writestr(info, change(data) if info.filename == name else data)
+    path.write_bytes(out.getvalue())
+
+
+def addressed(store):
+    for name, address in ADDRESSES.items():
+        set_recipient_email(store, name, address)
+    return store
+
+
+def test_a_damaged_bundle_is_refused_with_the_reason_not_a_traceback(tmp_path, store):
+    from test_verify import corrupt_member
+
+    addressed(store)
+    bundle = write_test_bundle(tmp_path, store.form, MIANYANG, sample_month(store.form))
+    bundle.write_bytes(corrupt_member(bundle.read_bytes(), "data.json"))
+    with pytest.raises(UserError, match="未通过核验") as e:
+        make_drafts(store, "2015-08", bundle)
+    assert any("“data.json”已损坏" in d for d in e.value.details)
+    r = run_cli("mail", "--month", "2015-08", "--out", str(tmp_path / "drafts"),
+                "--bundle", str(bundle), db=store.path)
+    assert r.returncode == 2 and "Traceback" not in out(r) and "已损坏" in out(r), out(r)
+    assert not (tmp_path / "drafts").exists()
+
+
+def test_a_changed_spreadsheet_is_refused_even_when_data_json_is_intact(tmp_path, store):
+    addressed(store)
+    bundle = write_test_bundle(tmp_path, store.form, MIANYANG, sample_month(store.form))
+    with zipfile.ZipFile(bundle) as z:
+        sheet = next(n for n in z.namelist() if n.startswith("附件1"))
+    replace_member(bundle, sheet, lambda data: data + b"\0")
+    with pytest.raises(UserError, match="未通过核验") as e:
+        make_drafts(store, "2015-08", bundle)
+    assert any(sheet in d and "被改动" in d for d in e.value.details), e.value.details
+
+
+def test_only_the_current_export_is_attached(tmp_path, store):
+    from jianwang_desktop.core.bundle import export_month
+
+    addressed(store)
+    store.replace_month(sample_month(store.form))
+    (tmp_path / "out").mkdir()
+    first = export_month(store, "2015-08", tmp_path / "out").path
+    assert len(make_drafts(store, "2015-08", first)) == 1
+    store.start_correction("2015-08", "更正罚款金额")
+    with pytest.raises(UserError, match="正在更正") as e:
+        make_drafts(store, "2015-08", first)
+    assert "第2版" in "".join(e.value.details)
+    store.set_cell("2015-08", "文学", "servers", 9)
+    second = export_month(store, "2015-08", tmp_path / "out").path
+    with pytest.raises(UserError, match="不是2015年8月当前的导出版本") as e:
+        make_drafts(store, "2015-08", first)
+    assert "当前是第2版" in "".join(e.value.details) and second.name in "".join(e.value.details)
+    drafts = make_drafts(store, "2015-08", second)
+    assert drafts[0].message.get_payload()[1].get_content() == second.read_bytes()

@@ -113,3 +113,21 @@ def test_screenshot_renders(qtbot, tmp_path):
     image = dialog.grab().toImage()
     assert image.width() >= 800 and not image.isNull()
     store.close()
+
+
+def test_a_damaged_bundle_is_explained_in_the_dialog(qtbot, tmp_path):
+    from test_verify import corrupt_member
+
+    store, dialog = police_dialog(qtbot, tmp_path, Opener())
+    qtbot.keyClicks(dialog.address_edits["police"], addr("wangan", "example.gov.cn"))
+    qtbot.keyClicks(dialog.address_edits["local_copyright"], addr("mybqj", "163.com"))
+    qtbot.mouseClick(dialog.save_recipients_button, Qt.MouseButton.LeftButton)
+    bundle = write_test_bundle(tmp_path, store.form, POLICE, sample_month(store.form))
+    bundle.write_bytes(corrupt_member(bundle.read_bytes(), "data.json"))
+    dialog.bundle_edit.setText(str(bundle))
+    dialog.out_edit.setText(str(tmp_path / "out"))
+    qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
+    assert "未通过核验" in dialog.status_label.text()
+    assert "已损坏" in dialog.status_label.text()
+    assert not dialog.open_button.isEnabled() and not (tmp_path / "out").exists()
+    store.close()

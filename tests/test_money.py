@@ -85,3 +85,25 @@ def test_full_width_input_from_chinese_input_methods(text, expected):
     assert parse_amount(text) == expected
     if expected == expected.to_integral_value():
         assert parse_count(text) == int(expected)
+
+
+def test_the_schema_states_the_same_limits_as_money():
+    import json
+    import re
+
+    from jianwang_desktop.core import money
+    from jianwang_desktop.core.resources import resource_path
+
+    schema = json.loads(resource_path("schema", "jianwang-data-1.schema.json").read_text("utf-8"))
+    count, amount = schema["$defs"]["count"], schema["$defs"]["amount"]
+    assert count["maximum"] == money.MAX_COUNT and count["minimum"] == 0
+    pattern = re.compile(amount["pattern"])
+    largest = "9" * money.AMOUNT_INTEGER_DIGITS + "." + "9" * money.AMOUNT_PLACES
+    assert pattern.match(largest) and money.parse_amount(largest) < money.MAX_AMOUNT
+    too_large = "1" + "0" * money.AMOUNT_INTEGER_DIGITS
+    assert not pattern.match(too_large)
+    assert not pattern.match("1." + "0" * (money.AMOUNT_PLACES + 1))
+    with pytest.raises(money.NumberError):
+        money.parse_amount(too_large)
+    # Excel keeps 15 significant digits: the largest amount must fit exactly.
+    assert len(largest.replace(".", "")) <= 15

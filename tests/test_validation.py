@@ -115,3 +115,32 @@ def test_profile_validation():
 def test_a_complete_consistent_month_has_no_findings():
     month = MonthData("2015-08", full_grid(FORM), [sample_case(FORM, i) for i in range(1, 4)])
     assert validate_month(FORM, month) == []
+
+
+def test_a_sum_beyond_the_limits_is_an_error_in_its_cell():
+    """A 市(州)'s combined figure may exceed what one input may hold."""
+    grid = full_grid(FORM)
+    grid["文学"]["fine"] = Decimal("10000000000")  # own 9999999999 + a department's 1
+    grid["音乐"]["filed"] = 10**9 + 1
+    errors = [f for f in validate_grid(FORM, grid) if f.severity == ERROR]
+    where = {(f.category, f.measure) for f in errors}
+    assert ("文学", "fine") in where and ("音乐", "filed") in where
+    assert all("超出上限" in f.message for f in errors if (f.category, f.measure) in where)
+
+
+def test_a_total_beyond_the_limits_is_an_error():
+    grid = full_grid(FORM)
+    for row in grid.values():
+        row.update(fine=Decimal(0), servers=0)
+    grid["文学"]["fine"] = Decimal("9999999999.9999")
+    grid["音乐"]["fine"] = Decimal("0.0001")
+    grid["影视"]["servers"] = 10**9
+    grid["游戏"]["servers"] = 1
+    errors = [f for f in validate_grid(FORM, grid) if f.severity == ERROR]
+    assert {f.measure for f in errors} == {"fine", "servers"}
+    assert all(f.category is None and "合计" in f.message and "超出上限" in f.message
+               for f in errors)
+    assert "10000000000.0000" in next(f.message for f in errors if f.measure == "fine")
+    grid["音乐"]["fine"] = Decimal(0)
+    grid["游戏"]["servers"] = 0
+    assert [f for f in validate_grid(FORM, grid) if f.severity == ERROR] == []

@@ -302,3 +302,22 @@ def test_any_storable_month_round_trips_through_a_bundle(month):
     assert result.ok, result.failures
     assert result.month.statistics == month.statistics
     assert [c.name for c in result.month.cases] == [c.name for c in month.cases]
+
+
+def corrupt_member(content: bytes, name: str) -> bytes:
+    """Flip a byte inside `name`'s compressed data, leaving the zip's directory intact."""
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        info = z.getinfo(name)
+    raw = bytearray(content)
+    local = info.header_offset
+    name_length = int.from_bytes(raw[local + 26:local + 28], "little")
+    extra_length = int.from_bytes(raw[local + 28:local + 30], "little")
+    start = local + 30 + name_length + extra_length
+    raw[start + info.compress_size // 2] ^= 0x55
+    return bytes(raw)
+
+
+def test_a_member_that_fails_to_decompress_is_reported_once_as_damaged(key):
+    found = failures(corrupt_member(make(key).content, "data.json"))
+    assert any("“data.json”已损坏" in f for f in found), found
+    assert not any("不在数据包中" in f for f in found), found

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .bundle import _UNSAFE_IN_NAMES, ExportResult, _write_atomically, pack_bundle
 from .errors import UserError
+from .files import read_bounded
 from .formdef import Deadline
 from .verify import MAX_MEMBER_BYTES
 
@@ -47,12 +48,7 @@ def export_attachment(store, kind: str, document: str | Path, out_dir: str | Pat
     document, out_dir = Path(document), Path(out_dir)
     if not out_dir.is_dir():
         raise UserError(f"输出文件夹 {out_dir} 不存在,请先创建或另选一个文件夹。")
-    try:
-        if document.stat().st_size > MAX_MEMBER_BYTES:
-            raise UserError(f"{document.name} 过大(上限 64 MB)。")
-        data = document.read_bytes()
-    except OSError as e:
-        raise UserError(f"无法读取 {document}:{e.strerror}") from None
+    data = read_bounded(document, MAX_MEMBER_BYTES, f"{document.name} 过大(上限 64 MB)。")
     name = _UNSAFE_IN_NAMES.sub("_", document.name).strip() or "附件"
     if name in ("manifest.json", "manifest.sig"):
         name = "附件-" + name

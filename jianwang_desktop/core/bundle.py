@@ -203,6 +203,7 @@ def export_month(store, period: str, out_dir: str | Path, *, passphrase: str | N
                           previous=previous, created=created, key=key,
                           emails=provincial_emails(store), changes=changes, progress=progress,
                           contributions=contribution_dicts(store, period))
+    _refuse_unverifiable(bundle, key, label)
     path = out_dir / bundle.file_name
     temporary = path.with_name(path.name + ".part")
     _write_atomically(temporary, bundle.content)
@@ -219,6 +220,16 @@ def export_month(store, period: str, out_dir: str | Path, *, passphrase: str | N
         raise UserError(f"第{state.next_revision}版已签名保存,但无法写入 {path}:{e.strerror}。"
                         "请换一个文件夹再次导出,会写出同一个文件。") from None
     return ExportResult(path, state.next_revision, key.fingerprint, again=False)
+
+
+def _refuse_unverifiable(bundle: Bundle, key: SigningKey, label: str) -> None:
+    """What is about to be recorded and locked must pass the receivers' own check."""
+    from .verify import verify_bundle
+
+    result = verify_bundle(bundle.content)
+    if not result.ok:
+        raise UserError(f"{label}的数据包未通过核验,未导出,月份未锁定。请改正后再导出:",
+                        result.failures[:30])
 
 
 def changes_document(store, period: str) -> dict[str, Any]:

@@ -178,7 +178,20 @@ def _where(path, form: FormDefinition) -> str:
     return "字段 " + ".".join(_name(p) for p in parts)
 
 
-def _schema_message(error) -> str:
+def _number_problem(error, form: FormDefinition) -> str | None:
+    """Why a value where a count or amount belongs is refused, as parse_count/parse_amount
+    say it; None when the place is not a measure or the value is in fact acceptable."""
+    key = error.path[-1] if error.path else None
+    if not isinstance(key, str) or key not in form.measure_keys:
+        return None
+    try:
+        _json_measure(form, key, error.instance)
+    except NumberError as e:
+        return str(e)
+    return None
+
+
+def _schema_message(error, form: FormDefinition) -> str:
     kind = error.validator
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
@@ -195,6 +208,9 @@ def _schema_message(error) -> str:
         expected = [expected] if isinstance(expected, str) else expected
         return "类型不对,应为" + "或".join(names.get(t, t) for t in expected)
     if kind == "anyOf":
+        problem = _number_problem(error, form)
+        if problem:
+            return problem
         return "应为 0 或正整数(件数),或文本形式的金额(如 \"1.5\",最多 4 位小数)"
     if kind == "pattern":
         return "格式不对"
@@ -210,7 +226,8 @@ def _schema_message(error) -> str:
 def _check_schema(data: Any, form: FormDefinition) -> None:
     errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.path])
     if errors:
-        details = [f"{_where(e.path, form)}:{_schema_message(e)}" for e in errors[:MAX_REPORTED]]
+        details = [f"{_where(e.path, form)}:{_schema_message(e, form)}"
+                   for e in errors[:MAX_REPORTED]]
         if len(errors) > MAX_REPORTED:
             details.append(f"……另有 {len(errors) - MAX_REPORTED} 处错误")
         raise UserError("数据文件格式不对,未导入任何数据:", details)

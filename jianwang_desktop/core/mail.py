@@ -5,16 +5,14 @@ and the clerk opens each one in the office's mail client and sends it from there
 (`X-Unsent: 1` makes Outlook open it as an unsent message). Sending by SMTP happens only
 when the office has configured a server, and only when asked.
 
-The bundle is read here, not verified: its manifest gives the fingerprints shown in the
-body and its data.json the totals. Verifying is the bundle module's work.
+The bundle is read through the verifier (core/verify.py): one that fails any check, or
+that is not the month's current export, is refused. Its manifest gives the fingerprints
+shown in the body and its data.json the totals.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 from email import policy
 from email.header import Header
@@ -25,15 +23,13 @@ from pathlib import Path
 from .domain import Profile
 from .errors import UserError
 from .formdef import FormDefinition
-from .interchange import month_from_dict, parse_json
+from .files import read_bounded
 from .money import format_amount
 from .records import MonthData, totals_row
 from .routing import (Route, contents_text, missing_addresses, month_routes, short_title,
                       titles_text)
 
-BUNDLE_FORMAT = "jianwang-bundle/1"
 MAX_BUNDLE_BYTES = 25 * 1024 * 1024  # what common mail servers still accept as attachment
-MAX_MEMBER_BYTES = 64 * 1024 * 1024
 FINGERPRINT_SHOWN = 16
 MAIL_FROM_SETTING = "mail_from"
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -48,8 +44,7 @@ class BundleInfo:
     data: bytes  # the zip exactly as exported: attached unchanged
     manifest: dict
     fingerprint: str  # sha256 hex of manifest.json's exact bytes
-    key_fingerprint: str  # manifest signer.fingerprint
-    header: dict[str, str]  # region, department, unit, filler, phone of data.json
+    key_fingerprint: str  # of the signing key, as the verifier computed it
     month: MonthData
 
     @property
@@ -61,51 +56,20 @@ class BundleInfo:
         return self.fingerprint[:FINGERPRINT_SHOWN]
 
 
-def _member(archive: zipfile.ZipFile, name: str, bundle: Path) -> bytes:
-    infos = [i for i in archive.infolist() if i.filename == name]
-    if len(infos) != 1:
-        raise UserError(f"{bundle.name} 不是剑网填报导出的数据包(缺少 {name} 或有重复)。")
-    if infos[0].file_size > MAX_MEMBER_BYTES:
-        raise UserError(f"{bundle.name} 中的 {name} 过大,不是剑网填报导出的数据包。")
-    with archive.open(infos[0]) as member:
-        data = member.read(MAX_MEMBER_BYTES + 1)
-    if len(data) > MAX_MEMBER_BYTES:
-        raise UserError(f"{bundle.name} 中的 {name} 过大,不是剑网填报导出的数据包。")
-    return data
-
-
 def read_bundle(path: Path) -> BundleInfo:
-    """Read what the drafts need from an exported bundle (it is not verified here)."""
+    """Read an exported bundle for the drafts through the verifier; refuse one that fails."""
+    from .verify import verify_bundle
+
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise UserError(f"无法读取数据包 {path}:{e.strerror}") from None
-    if len(data) > MAX_BUNDLE_BYTES:
-        raise UserError(
-            f"数据包 {path.name} 有 {len(data) / 1024 / 1024:.1f} MB,超过邮件附件通常允许的 "
-            f"{MAX_BUNDLE_BYTES // 1024 // 1024} MB。",
-            ["请减少案情简介中的大段文字后重新导出,或通过其他方式报送。"])
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            manifest_bytes = _member(archive, "manifest.json", path)
-            data_bytes = _member(archive, "data.json", path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError):
-        raise UserError(f"{path.name} 不是有效的 zip 数据包(文件可能已损坏)。") from None
-    manifest = parse_json(manifest_bytes)
-    if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
-        raise UserError(f"{path.name} 的 manifest.json 不是 {BUNDLE_FORMAT} 格式。")
-    signer = manifest.get("signer")
-    key_fingerprint = signer.get("fingerprint") if isinstance(signer, dict) else None
-    if not isinstance(key_fingerprint, str) or not key_fingerprint:
-        raise UserError(f"{path.name} 的 manifest.json 中没有签名公钥指纹。")
-    listed = {f.get("name"): f.get("sha256") for f in manifest.get("files", [])
-              if isinstance(f, dict)}
-    if listed.get("data.json") != hashlib.sha256(data_bytes).hexdigest():
-        raise UserError(f"{path.name} 中的 data.json 与清单不符,数据包可能已被改动,请重新导出。")
-    _form, header, month = month_from_dict(parse_json(data_bytes))
-    return BundleInfo(path, data, manifest, hashlib.sha256(manifest_bytes).hexdigest(),
-                      key_fingerprint, header, month)
+    data = read_bounded(path, MAX_BUNDLE_BYTES, (
+        f"数据包 {path.name} 超过邮件附件通常允许的 {MAX_BUNDLE_BYTES // 1024 // 1024} MB,"
+        "请减少案情简介中的大段文字后重新导出,或通过其他方式报送。"))
+    result = verify_bundle(data, source=path.name)
+    if not result.ok or result.month is None or result.manifest_sha256 is None:
+        raise UserError(f"数据包 {path.name} 未通过核验,不能作为附件发送(请重新导出):",
+                        result.failures or ["数据包中没有月报数据(data.json)。"])
+    return BundleInfo(path, data, result.manifest, result.manifest_sha256,
+                      result.fingerprint, result.month)
 
 
 def check_bundle_belongs(bundle: BundleInfo, form: FormDefinition, profile: Profile,
@@ -121,6 +85,23 @@ def check_bundle_belongs(bundle: BundleInfo, form: FormDefinition, profile: Prof
         raise UserError(
             f"数据包 {bundle.name} 是{m.get('region')}{m.get('department')}的,"
             f"不是本单位({profile.region}{profile.department})的。")
+
+
+def check_bundle_current(store, bundle: BundleInfo, period: str) -> None:
+    """Once the month has been exported here, only its current revision may be sent."""
+    history = store.exports(period)
+    if not history:
+        return  # exported elsewhere (another installation): nothing to compare with
+    label = store.form.month(period).label
+    record = store.current_export(period)
+    given = f"数据包 {bundle.name}(第{bundle.manifest.get('revision')}版)"
+    if record is None:
+        raise UserError(f"{label}正在更正,{given}已过时,未生成邮件草稿。",
+                        [f"请先导出更正后的第{history[-1].revision + 1}版,再报送。"])
+    if bundle.fingerprint != record.manifest_sha256:
+        raise UserError(f"{given}不是{label}当前的导出版本,未生成邮件草稿。",
+                        [f"当前是第{record.revision}版({record.file_name});"
+                         "请附上这一版,或不指定数据包,由程序自动附上。"])
 
 
 def find_bundle(store, period: str, given: Path | None = None) -> Path | None:
@@ -256,6 +237,7 @@ def make_drafts(store, period: str, bundle_path: Path | None) -> list[Draft]:
         raise UserError("未生成邮件草稿:", problems)
     bundle = read_bundle(bundle_path)
     check_bundle_belongs(bundle, store.form, profile, period)
+    check_bundle_current(store, bundle, period)
     sender = store.setting(MAIL_FROM_SETTING)
     drafts = []
     for route in routes:

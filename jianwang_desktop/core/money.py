@@ -10,8 +10,15 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
-MAX_COUNT = 10**9
-MAX_AMOUNT = Decimal("1e12")  # 万元; far beyond any real case, catches typing accidents
+# The limits of every count and amount, typed, imported or added up (a 合计, a 市(州)'s
+# total): resources/schema/jianwang-data-1.schema.json states the same (tests/test_money.py
+# checks that it does). Far beyond any real case; they catch typing accidents.
+MAX_COUNT = 10**9  # inclusive
+AMOUNT_PLACES = 4
+AMOUNT_INTEGER_DIGITS = 10
+# Exclusive: below 1e10 万元, so with 4 places at most 14 significant digits, which Excel
+# (15 digits) keeps exactly.
+MAX_AMOUNT = Decimal(10) ** AMOUNT_INTEGER_DIGITS
 
 _COUNT_TEXT = re.compile(r"^[0-9]+$")
 _AMOUNT_TEXT = re.compile(r"^[0-9]+(\.[0-9]*)?$|^\.[0-9]+$")
@@ -62,7 +69,7 @@ def parse_count(value: object) -> int:
     return number
 
 
-def parse_amount(value: object, places: int = 4) -> Decimal:
+def parse_amount(value: object, places: int = AMOUNT_PLACES) -> Decimal:
     """An amount in 万元 >= 0 with at most `places` decimals, from text, int or Decimal."""
     if isinstance(value, bool) or isinstance(value, float):
         # A float has already lost exactness; amounts must travel as text.
@@ -95,6 +102,17 @@ def parse_amount(value: object, places: int = 4) -> Decimal:
     if number == 0:
         number = abs(number)  # never "-0"
     return number
+
+
+def limit_problem(value: int | Decimal) -> str | None:
+    """Why an exact count (int) or amount (Decimal), e.g. a total, is beyond the limits."""
+    if isinstance(value, Decimal):
+        if value >= MAX_AMOUNT:
+            return f"超出上限(金额应小于 {MAX_AMOUNT:,} 万元)"
+        return None
+    if value > MAX_COUNT:
+        return f"超出上限(件数最多 {MAX_COUNT:,})"
+    return None
 
 
 def format_amount(amount: Decimal) -> str:

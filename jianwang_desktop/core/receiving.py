@@ -124,13 +124,11 @@ def import_file(store, path: str | Path, trust_new: bool = False,
                 ) -> ImportOutcome:
     from .verify import MAX_BUNDLE_BYTES
 
+    from .files import read_bounded
+
     path = Path(path)
-    try:
-        if path.stat().st_size > MAX_BUNDLE_BYTES:
-            raise UserError(f"{path.name}:文件过大,不是剑网填报的数据包,未导入。")
-        raw = path.read_bytes()
-    except OSError as e:
-        raise UserError(f"无法读取 {path}:{e.strerror}") from None
+    raw = read_bounded(path, MAX_BUNDLE_BYTES,
+                       f"{path.name}:文件过大,不是剑网填报的数据包,未导入。")
     return import_bundle(store, raw, path.name, trust_new=trust_new, now=now,
                          trust_fingerprint=trust_fingerprint)
 

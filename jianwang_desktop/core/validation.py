@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from .domain import Profile, geography
 from .formdef import FormDefinition, Measure, Rule
-from .money import NumberError, format_amount, parse_amount, parse_count
-from .records import CaseRecord, Grid, MonthData, Value
+from .money import NumberError, format_amount, limit_problem, parse_amount, parse_count
+from .records import CaseRecord, Grid, MonthData, Value, totals_row
 
 ERROR = "error"
 WARNING = "warning"
@@ -205,11 +205,20 @@ def validate_grid(form: FormDefinition, grid: Grid) -> list[Finding]:
     for category in form.categories:
         row = grid.get(category, {})
         for measure in form.measures:
-            if row.get(measure.key) is None:
+            value = row.get(measure.key)
+            if value is None:
                 findings.append(
                     Finding(ERROR, "未填写:没有数字请填 0(空格不等于 0)", "statistics",
                             category, measure.key)
                 )
+                continue
+            # A value within the limits as typed may still be beyond them as a sum (a
+            # 市(州)'s own figures plus its departments'); export would make a bundle that
+            # no verifier accepts.
+            problem = limit_problem(value)
+            if problem:
+                findings.append(Finding(ERROR, f"{_shown(value)} {problem},请核对", "statistics",
+                                        category, measure.key))
         for rule in form.rules:
             if "statistics" not in rule.applies_to:
                 continue
@@ -219,6 +228,12 @@ def validate_grid(form: FormDefinition, grid: Grid) -> list[Finding]:
                     Finding(rule.severity, message, "statistics", category,
                             _rule_target(rule), rule=rule.id)
                 )
+    for key, total in totals_row(form, grid).items():
+        problem = limit_problem(total) if total is not None else None
+        if problem:
+            findings.append(Finding(
+                ERROR, f"{form.total_label} {_shown(total)} {problem},请核对各类别的数字",
+                "statistics", measure=key))
     return findings
 
 

@@ -63,6 +63,7 @@ class VerifyResult:
     trusted_office: tuple[str, str] | None = None  # the office the trust list binds the key to
     month: MonthData | None = None
     checks: dict[str, bool] = field(default_factory=dict)  # CHECKS key -> passed
+    damaged: set[str] = field(default_factory=set)  # members present but unreadable
 
     def check(self, key: str, run):
         """Run one check; it passed when it added no failure. Returns what `run` returns."""
@@ -74,6 +75,7 @@ class VerifyResult:
     changes: dict[str, Any] | None = None  # changes.json of a later revision
     previous_fingerprint: str | None = None  # the key that signed the previous revision
     change_lines: list[str] = field(default_factory=list)  # changes.json, one line each
+    manifest_sha256: str | None = None  # of manifest.json's exact bytes: the bundle's identity
 
     @property
     def signer_changed(self) -> bool:
@@ -187,6 +189,7 @@ def verify_bundle(raw: bytes, trusted: dict[str, tuple[str, str]] | None = None,
         result.checks["signature"] = False
     if manifest_raw is None:
         return result
+    result.manifest_sha256 = hashlib.sha256(manifest_raw).hexdigest()
     manifest = result.check("manifest", lambda: _check_manifest(manifest_raw, result))
     if manifest is None:
         return result
@@ -277,9 +280,11 @@ def _read_members(raw: bytes, result: VerifyResult) -> dict[str, bytes] | None:
             except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
                     zlib.error):
                 result.fail(f"数据包内的“{info.filename}”已损坏(校验和不符或无法解压)。")
+                result.damaged.add(info.filename)
                 continue
             if len(data) != info.file_size:
                 result.fail(f"数据包内的“{info.filename}”实际大小与记录不符。")
+                result.damaged.add(info.filename)
                 continue
             members[info.filename] = data
     return members
@@ -315,7 +320,7 @@ def _check_files(manifest: dict, members: dict[str, bytes], result: VerifyResult
             continue
         listed[name] = entry
     present = set(members) - {MANIFEST_NAME, SIGNATURE_NAME}
-    for name in sorted(set(listed) - present):
+    for name in sorted(set(listed) - present - result.damaged):  # damaged: said already
         result.fail(f"清单列出的“{name}”不在数据包中(文件被删除)。")
     for name in sorted(present - set(listed)):
         result.fail(f"数据包中的“{name}”不在清单中(文件被添加)。")
