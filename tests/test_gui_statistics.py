@@ -89,7 +89,7 @@ def test_paste_a_6x7_block_from_excel_and_undo_it_in_one_step(qtbot, store, open
     assert store.load_grid("2015-08") == grid
     assert cell_text(window, TOTAL, 0) == str(sum(r["filed"] for r in grid.values()))
     assert cell_text(window, TOTAL, 4) == str(sum(r["involved"] for r in grid.values()))
-    assert window.message_label.isHidden()
+    assert window.message_bar.isHidden()
     assert window.undo_stack.count() == 1
     window.undo_button.click()
     assert all(v is None for row in store.load_grid("2015-08").values() for v in row.values())

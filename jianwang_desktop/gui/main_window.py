@@ -8,7 +8,8 @@ from datetime import date
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHeaderView, QLabel, QLineEdit,
-                               QListView, QMainWindow, QMessageBox, QPushButton, QTableView,
+                               QListView, QMainWindow, QMessageBox, QPushButton, QScrollArea,
+                               QTableView,
                                QTabWidget, QWidget)
 
 from .. import APP_DISPLAY_NAME
@@ -25,6 +26,7 @@ from .case_editor import CaseEditor
 from .case_model import CaseFilterModel, CaseTableModel
 from .findings_model import CHECKING, FindingRole, FindingsModel, MonthListModel, ReconcileModel
 from .menus import MainMenus
+from .message_bar import MessageBar
 from .statistics_model import StatisticsModel
 from .statistics_view import StatisticsView
 from .uiload import child, load_ui
@@ -63,6 +65,8 @@ class MainWindow(QMainWindow):
     findings_updated = Signal()
     # Months with more cases than this are checked on a worker thread.
     background_threshold = 5000
+    minimum_size = (800, 560)  # the whole window, menus and status bar included
+    message_timeout = 10000  # ms a problem stays in the status bar
     preview_rows = 200  # cases shown at once while a big month is read
 
     def __init__(self, store: Store, today: date | None = None):
@@ -79,8 +83,15 @@ class MainWindow(QMainWindow):
         self._loading_period = ""  # the month being read while loading
 
         self.panel = load_ui("main_panel", self, custom=(StatisticsView,))
-        self.setCentralWidget(self.panel)
+        # The panel scrolls rather than the window growing past the screen: a 1366×768
+        # laptop with a taskbar has about 720 px, and a message bar must not push it.
+        scroller = QScrollArea(self)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidgetResizable(True)
+        scroller.setWidget(self.panel)
+        self.setCentralWidget(scroller)
         self.setWindowTitle(self.tr("剑网填报") + f" · {self.form.campaign}")
+        self.setMinimumSize(*self.minimum_size)
         self.resize(1200, 720)
         self._find_widgets()
 
@@ -129,7 +140,6 @@ class MainWindow(QMainWindow):
         self.settings_button: QPushButton = child(p, QPushButton, "settingsButton")
         self.unit_label: QLabel = child(p, QLabel, "unitLabel")
         self.due_label: QLabel = child(p, QLabel, "dueLabel")
-        self.message_label: QLabel = child(p, QLabel, "messageLabel")
         self.tabs: QTabWidget = child(p, QTabWidget, "formTabs")
         self.statistics_page: QWidget = child(p, QWidget, "statisticsPage")
         self.cases_page: QWidget = child(p, QWidget, "casesPage")
@@ -156,7 +166,11 @@ class MainWindow(QMainWindow):
         self.reconcile_view: QTableView = child(p, QTableView, "reconcileView")
         self.fill_from_cases_button: QPushButton = child(p, QPushButton, "fillFromCasesButton")
         self.navigator_pane: QWidget = child(p, QWidget, "navigatorPane")
-        self.message_label.hide()
+        # The problem of the last action, between the header and the forms.
+        self.message_bar = MessageBar(self.work_pane)
+        self.message_bar.closed.connect(self.statusBar().clearMessage)
+        self.message_label: QLabel = self.message_bar.label
+        self.work_pane.layout().insertWidget(1, self.message_bar)
 
     def _setup_cases(self) -> None:
         self.case_model = CaseTableModel(self.form, self)
@@ -222,7 +236,7 @@ class MainWindow(QMainWindow):
         self.correct_button: QPushButton = child(self.lock_banner, QPushButton, "correctButton")
         self.correct_button.clicked.connect(lambda: self.menus.correct())
         self.work_pane.layout().insertWidget(
-            self.work_pane.layout().indexOf(self.message_label) + 1, self.lock_banner)
+            self.work_pane.layout().indexOf(self.message_bar) + 1, self.lock_banner)
         self.lock_banner.hide()
 
     def _setup_actions(self) -> None:
@@ -318,6 +332,7 @@ class MainWindow(QMainWindow):
                 self.reload_month(self.period)
 
     def _tab_changed(self, _index: int) -> None:
+        self.show_message("")  # a problem of another page
         if self.tabs.currentWidget() is self.city_page and self.period:
             self.city_page.show_period(self.period)  # own figures may have changed meanwhile
 
@@ -482,11 +497,14 @@ class MainWindow(QMainWindow):
             self.apply_role()  # e.g. set up as 公安局 by mistake, now 版权局
 
     def show_message(self, text: str) -> None:
-        """A refusal or problem the user must read; empty text hides the bar."""
-        self.message_label.setText(text)
-        self.message_label.setVisible(bool(text))
+        """A refusal or problem the user must read, replacing the one shown before; empty
+        text hides the bar. The next accepted edit, month or tab clears it."""
+        shown = self.message_bar.text()
+        self.message_bar.set_text(text)
         if text:
-            self.statusBar().showMessage(text.split("\n")[0], 10000)
+            self.statusBar().showMessage(text.split("\n")[0], self.message_timeout)
+        elif shown and self.statusBar().currentMessage() == shown.split("\n")[0]:
+            self.statusBar().clearMessage()
 
     # ------------------------------------------------------------ checking
 
