@@ -7,7 +7,7 @@ from PySide6.QtGui import QGuiApplication
 
 from jianwang_desktop.core.store import Store
 from gui_helpers import cell_text, go_to_cell, open_main, type_into_cell  # noqa: F401
-from sample_data import full_grid
+from sample_data import full_grid, sample_month
 
 TOTAL = 6  # the 合计 row
 
@@ -181,22 +181,14 @@ def test_everything_is_there_after_a_restart(qtbot, db_path, store, open_main):
         window2.close()
 
 
-class LockingStore:
-    """The store as the export feature extends it: a month can be locked after export."""
+def test_a_locked_month_is_shown_but_not_edited(qtbot, store, open_main, tmp_path):
+    from jianwang_desktop.core.bundle import export_month
 
-    def __init__(self, inner, locked: str):
-        self.inner, self.locked = inner, locked
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
-
-    def is_locked(self, period: str) -> bool:
-        return period == self.locked
-
-
-def test_a_locked_month_is_shown_but_not_edited(qtbot, store, open_main):
-    store.set_cell("2015-08", "文学", "filed", 4)
-    window = open_main(LockingStore(store, "2015-08"))
+    month = sample_month(store.form)
+    month.statistics["文学"]["filed"] = 4
+    store.replace_month(month)
+    export_month(store, "2015-08", tmp_path)
+    window = open_main()
     assert "【已导出】" in window.month_model.index(1).data()
     assert "锁定" in window.lock_label.text() and window.lock_banner.isVisible()
     model = window.statistics_model

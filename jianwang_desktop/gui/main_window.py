@@ -458,13 +458,19 @@ class MainWindow(QMainWindow):
             self.city_page.show_period(period)
 
     def _show_lock(self, period: str, locked: bool) -> None:
-        self.lock_banner.setVisible(locked)
-        if not locked:
-            return
-        exports = self.store.exports(period)
-        revision = self.tr("(第{n}版)").format(n=exports[-1].revision) if exports else ""
-        self.lock_label.setText(self.tr(
-            "{month}的报表已导出{revision}并锁定,只能查看。需要修改请点“更正…”,写明原因。").format(month=self.form.month(period).label, revision=revision))
+        """The banner of an exported month: locked, or 更正中 with the revision to export."""
+        export = self.store.export_state(period)
+        correcting = export.exported > 0 and not locked
+        self.lock_banner.setVisible(locked or correcting)
+        self.correct_button.setVisible(locked)
+        if correcting:
+            self.lock_label.setText(self.tr("更正中(原因:{reason})· 改好后请导出第{n}版").format(
+                reason=export.correction_reason or "", n=export.next_revision))
+        elif locked:
+            revision = self.tr("(第{n}版)").format(n=export.exported) if export.exported else ""
+            self.lock_label.setText(self.tr(
+                "{month}的报表已导出{revision}并锁定,只能查看。需要修改请点“更正…”,写明原因。"
+            ).format(month=self.form.month(period).label, revision=revision))
 
     def reload_month(self, period: str) -> None:
         """Show `period` afresh from the store (after an import, export or 更正)."""
