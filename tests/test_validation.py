@@ -115,3 +115,15 @@ def test_profile_validation():
 def test_a_complete_consistent_month_has_no_findings():
     month = MonthData("2015-08", full_grid(FORM), [sample_case(FORM, i) for i in range(1, 4)])
     assert validate_month(FORM, month) == []
+
+
+def test_a_bad_amount_of_a_case_is_named_once():
+    from jianwang_desktop.core.validation import storable_problems, validate_case
+
+    form = FORM
+    case = sample_case(form, 1)
+    case.measures["fine"] = Decimal("-1")
+    assert "罚款金额不能为负数" in [f.message for f in validate_case(form, case, 0)]
+    case.measures["involved"] = Decimal("1.23456")
+    assert storable_problems(form, case) == ["罚款金额不能为负数",
+                                             "涉案金额最多保留 4 位小数(单位:万元)"]
