@@ -196,9 +196,26 @@ def test_a_locked_month_is_shown_but_not_edited(qtbot, store, open_main, tmp_pat
     paste(qtbot, window, "9\r\n")
     assert store.load_grid("2015-08")["文学"]["filed"] == 4
     assert not window.add_case_button.isEnabled() and not window.fill_zero_button.isEnabled()
+    assert window.grid_hint.isHidden()  # “直接输入数字…” does not apply
+    window.show_message("")
+    # Typing says why nothing happens, as paste does.
+    go_to_cell(qtbot, window, 0, 0)
+    qtbot.keyClicks(window.statistics_view, "7")
+    assert window.statistics_view.indexWidget(window.statistics_view.currentIndex()) is None
+    assert window.message_bar.isVisible() and "锁定" in window.message_bar.text()
+    assert "更正" in window.message_bar.text()
+    assert store.load_grid("2015-08")["文学"]["filed"] == 4
     window.month_list.setCurrentIndex(window.month_model.index(2))
     assert model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
-    assert window.add_case_button.isEnabled()
+    assert window.add_case_button.isEnabled() and window.grid_hint.isVisible()
+
+
+def test_typing_on_the_total_row_says_it_is_computed(qtbot, store, open_main):
+    window = open_main()
+    go_to_cell(qtbot, window, TOTAL, 0)
+    qtbot.keyClicks(window.statistics_view, "5")
+    assert window.statistics_view.indexWidget(window.statistics_view.currentIndex()) is None
+    assert "合计由各类别自动相加" in window.message_bar.text()
 
 
 def test_a_whole_month_with_the_keyboard_alone(qtbot, store, open_main):

@@ -150,6 +150,10 @@ class MainWindow(QMainWindow):
         self.notes_label: QLabel = child(p, QLabel, "notesLabel")
         self.statistics_view: StatisticsView = child(p, StatisticsView, "statisticsView")
         self.fill_zero_button: QPushButton = child(p, QPushButton, "fillZeroButton")
+        self.grid_hint: QLabel = child(p, QLabel, "gridHint")
+        policy = self.grid_hint.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # hidden for a locked month: the buttons stay put
+        self.grid_hint.setSizePolicy(policy)
         self.undo_button: QPushButton = child(p, QPushButton, "undoButton")
         self.redo_button: QPushButton = child(p, QPushButton, "redoButton")
         self.cases_title_label: QLabel = child(p, QLabel, "casesTitleLabel")
@@ -440,6 +444,7 @@ class MainWindow(QMainWindow):
         for widget in (self.fill_zero_button, self.add_case_button, self.duplicate_case_button,
                        self.delete_case_button, self.editor_host):
             widget.setEnabled(not locked)
+        self.grid_hint.setVisible(not locked)  # “直接输入数字…” is not for a locked month
         self._show_lock(period, locked)
         self.case_model.set_cases(month.cases)
         self._case_order = [c.id for c in month.cases]
