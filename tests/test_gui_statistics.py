@@ -6,6 +6,7 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 
 from jianwang_desktop.core.store import Store
+from jianwang_desktop.gui.statistics_model import SetCellsCommand
 from gui_helpers import cell_text, go_to_cell, open_main, type_into_cell  # noqa: F401
 from sample_data import full_grid, sample_month
 
@@ -246,3 +247,44 @@ def test_the_header_groups_columns_as_on_paper(store, open_main):
     assert header.height() >= 3 * header.fontMetrics().height()  # group row + two-line heading
     corner = window.statistics_view.corner_label
     assert corner.text() == "案件类别" and corner.width() == window.statistics_view.verticalHeader().width()
+
+
+def open_editor_with(qtbot, window, row: int, column: int, text: str):
+    """Type into a cell without Enter: the editor stays open with the text."""
+    go_to_cell(qtbot, window, row, column)
+    view = window.statistics_view
+    qtbot.keyClicks(view, text[0])
+    editor = view.indexWidget(view.currentIndex())
+    assert editor is not None
+    qtbot.keyClicks(editor, text[1:])
+    return editor
+
+
+def test_a_value_still_being_typed_is_stored_when_the_window_closes(qtbot, store, open_main):
+    window = open_main()
+    open_editor_with(qtbot, window, 0, 0, "73")
+    assert store.load_grid("2015-08")["文学"]["filed"] is None
+    window.close()
+    assert store.load_grid("2015-08")["文学"]["filed"] == 73
+
+
+def test_a_value_still_being_typed_is_stored_when_the_month_changes(qtbot, store, open_main):
+    window = open_main()
+    open_editor_with(qtbot, window, 1, 2, "0.25")
+    window.select_month("2015-09")  # as the menus do after an import
+    assert store.load_grid("2015-08")["音乐"]["fine"] == Decimal("0.25")
+    assert store.load_grid("2015-09")["音乐"]["fine"] is None
+    assert window.period == "2015-09"
+
+
+def test_undo_never_reaches_a_month_no_longer_shown(qtbot, store, open_main):
+    window = open_main()
+    type_into_cell(qtbot, window, 0, 0, "5")
+    stale = SetCellsCommand(window.statistics_model, {("文学", "filed"): 6}, "stale")  # before: 5
+    type_into_cell(qtbot, window, 0, 0, "6")
+    window.select_month("2015-09")
+    assert window.undo_stack.count() == 0 and not window.undo_button.isEnabled()
+    stale.undo()  # a command of August while September is shown: writes nothing, raises nothing
+    assert store.load_grid("2015-08")["文学"]["filed"] == 6
+    assert store.load_grid("2015-09")["文学"]["filed"] is None
+    assert cell_text(window, 0, 0) == ""

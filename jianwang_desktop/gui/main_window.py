@@ -7,10 +7,9 @@ from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHeaderView, QLabel, QLineEdit,
-                               QListView, QMainWindow, QMessageBox, QPushButton, QScrollArea,
-                               QTableView,
-                               QTabWidget, QWidget)
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QFrame, QHeaderView,
+                               QLabel, QLineEdit, QListView, QMainWindow, QMessageBox,
+                               QPushButton, QScrollArea, QTableView, QTabWidget, QWidget)
 
 from .. import APP_DISPLAY_NAME
 from ..core.errors import UserError
@@ -395,7 +394,7 @@ class MainWindow(QMainWindow):
     def show_month(self, period: str) -> None:
         if period == (self._loading_period if self.loading else self.period):
             return  # shown already, or being read (selecting the row also calls this)
-        self.case_editor.flush()
+        self.commit_open_edits()
         self.undo_stack.clear()
         self.show_message("")
         self._load_generation += 1
@@ -709,12 +708,23 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ closing
 
+    def commit_open_edits(self) -> None:
+        """Store what is typed but not yet entered: a 附件1 cell editor still open (no Enter
+        pressed) and the case field being edited, before the month changes or the window
+        closes."""
+        view = self.statistics_view
+        editor = view.indexWidget(view.currentIndex())
+        if editor is not None and view.state() == QAbstractItemView.State.EditingState:
+            view.commitData(editor)
+            view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        self.case_editor.flush()
+
     def closeEvent(self, event) -> None:
         if self.menus.exporting:  # the bundle is being signed and recorded: let it finish
             self.show_message(self.tr("正在导出签名数据包,请等导出完成后再关闭。"))
             event.ignore()
             return
-        self.case_editor.flush()  # a field still being typed in is stored too
+        self.commit_open_edits()  # a cell or field still being typed in is stored too
         self._check_timer.stop()
         self._check_generation += 1  # a check or load still running reports to nobody
         self._load_generation += 1

@@ -220,8 +220,8 @@ class StatisticsModel(QAbstractTableModel):
 
     def apply_cells(self, cells: Cells, period: str | None) -> bool:
         if period != self.period:
-            # An undo for a month no longer shown: write it, the grid here is another month's.
-            self.store.set_cells(period, cells)
+            # Cannot happen (the undo stack is cleared when the month changes); if it did,
+            # the grid here is another month's: write nothing rather than the wrong month.
             return False
         try:
             self.store.set_cells(period, cells)
