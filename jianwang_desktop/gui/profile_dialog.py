@@ -96,9 +96,22 @@ class ProfileFields(QWidget):
         label.setVisible(bool(text))
         if text != label.text():
             label.setText(text)
-            # A wrapped label inside nested layouts is otherwise given its one-line height.
-            label.setMinimumHeight(label.heightForWidth(max(label.width(), self.width())))
+            self._fit_label()
             self.problems_shown.emit()
+
+    def _fit_label(self) -> None:
+        """A wrapped label inside nested layouts is otherwise given its one-line height."""
+        label = self.problem_label
+        if self.isVisible() and label.text():
+            label.setMinimumHeight(label.heightForWidth(label.width()))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit_label()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_label()
 
 
 class _ProfileDialog(QDialog):
