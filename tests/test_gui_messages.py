@@ -73,5 +73,8 @@ def test_the_bar_does_not_grow_the_window_and_it_fits_a_laptop(qtbot, store, ope
     paste(qtbot, window, "\r\n".join("x\ty\tz" for _ in range(6)))  # 18 refused cells
     qtbot.wait(10)
     assert window.size() == before
+    # The bar takes room from the forms, it does not push the panel into scrolling.
+    assert not window.centralWidget().verticalScrollBar().isVisible()
+    assert window.message_bar.height() >= 2 * window.message_bar.fontMetrics().lineSpacing()
     assert window.minimumSizeHint().height() <= 700
     assert window.minimumSize().height() <= 700
