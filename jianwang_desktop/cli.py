@@ -473,7 +473,9 @@ def cmd_print(args) -> int:
         pages = write_pdf(source, args.form, args.pdf)
         names = "、".join(store.form.statistics_form.attachment if f == 1
                          else store.form.cases_form.attachment for f in forms)
-        state = "草稿(本月尚未导出)" if source.stamp is None else "已导出"
+        state = "已导出" if source.stamp is not None else (
+            f"草稿(正在更正,请导出第{source.correcting}版后再打印正式件)" if source.correcting
+            else "草稿(本月尚未导出)")
         print(f"已写出 {args.pdf}:{names},共 {pages} 页,{state}。")
     return EXIT_OK
 

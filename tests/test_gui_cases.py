@@ -61,6 +61,21 @@ def test_a_bad_number_in_a_case_is_marked_and_not_stored(qtbot, store, open_main
     assert store.load_cases("2015-08")[0].measures["fine"] == Decimal("1.2345")
 
 
+def test_a_negative_amount_is_told_once_next_to_the_numbers(qtbot, store, open_main):
+    store.add_case("2015-08", sample_case(store.form, 1))
+    window = open_main()
+    window.resize(1366, 690)
+    window.select_case(store.load_cases("2015-08")[0].id)
+    editor = window.case_editor
+    assert editor.problem_label.isHidden()
+    edit_line(qtbot, editor.measure_edits["fine"], "-1")
+    assert editor.problem_label.text() == "罚款金额不能为负数"
+    assert editor.measure_edits["fine"].toolTip() == "罚款金额不能为负数"
+    qtbot.wait(10)
+    # Where the clerk is typing, not below the visible part of the pane.
+    assert editor.problem_label.isVisible() and not editor.problem_label.visibleRegion().isEmpty()
+
+
 def test_a_duplicate_number_is_refused_with_a_message(qtbot, store, open_main):
     store.add_case("2015-08", sample_case(store.form, 1))
     store.add_case("2015-08", sample_case(store.form, 2))

@@ -117,7 +117,12 @@ def test_export_from_the_menu_locks_the_month_and_a_correction_makes_revision_2(
     type_text(qtbot, correction.reason, "补录漏报的影视类案件")
     ok.click()
     assert not correction.isVisible()
-    assert not filled.is_locked("2015-08") and not window.lock_banner.isVisible()
+    assert not filled.is_locked("2015-08")
+    # Under 更正 the month does not look as if never exported: the list and banner say so.
+    assert window.lock_banner.isVisible() and not window.correct_button.isVisible()
+    assert window.lock_label.text() == "更正中(原因:补录漏报的影视类案件)· 改好后请导出第2版"
+    august = window.month_model.index(window.month_model.row_of("2015-08"))
+    assert "【更正中】" in august.data() and "第2版" in august.data(Qt.ItemDataRole.ToolTipRole)
     assert editable(window) and window.add_case_button.isEnabled()
     type_into_cell(qtbot, window, 0, 0, "5")
     assert filled.load_grid("2015-08")["文学"]["filed"] == 5

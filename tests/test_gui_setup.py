@@ -114,3 +114,20 @@ def test_first_start_asks_for_the_profile_and_stops_when_cancelled(db_path, monk
     assert app.run_gui(db_path) == 0
     assert len(shown) == 1
     acquire_db_lock(db_path).unlock()  # the lock was released on the way out
+
+
+def test_the_problem_list_fits_and_every_line_is_a_sentence(qtbot, db_path):
+    with Store(db_path) as store:
+        dialog = SetupDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        label = dialog.fields.problem_label
+        assert label.isHidden()  # nothing typed yet, nothing to say
+        dialog.accept()
+        qtbot.wait(10)
+        lines = label.text().split("\n")
+        assert len(lines) == 4 and all(line.endswith("。") for line in lines)
+        assert label.height() >= label.heightForWidth(label.width())  # not clipped
+        assert label.geometry().bottom() <= dialog.fields.height()
+        assert dialog.fields.geometry().bottom() <= dialog.buttons.geometry().top()

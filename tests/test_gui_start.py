@@ -44,9 +44,24 @@ def test_the_month_list_shows_state_due_date_and_days(qtbot, store, open_main):
     qtbot.waitUntil(lambda: not window.month_states_pending)
     texts = [window.month_model.index(r).data() for r in range(5)]
     assert "2015年7月" in texts[0] and "【有错误】" in texts[0] and "已逾期 33 天" in texts[0]
-    assert "【已校验】" in texts[1] and "截止 8月30日" in texts[1]
+    # Checked is not sent: the countdown stays until the month is exported.
+    assert "【已校验】" in texts[1] and "截止 8月30日 · 已逾期 2 天" in texts[1]
     assert "【填写中】" in texts[2] and "还有 29 天" in texts[2]
     assert "【未填写】" in texts[3] and "截止 10月30日" in texts[3]
+
+
+def test_the_countdown_of_a_checked_month_goes_only_with_its_export(store, open_main, tmp_path):
+    from jianwang_desktop.core.bundle import export_month
+    from sample_data import sample_month
+
+    store.replace_month(sample_month(store.form))
+    window = open_main(today=date(2015, 8, 30))
+    assert "【已校验】" in window.month_model.index(1).data()
+    assert "今天截止" in window.month_model.index(1).data()
+    export_month(store, "2015-08", tmp_path)
+    window.refresh_month_states()
+    text = window.month_model.index(1).data()
+    assert "【已导出】" in text and "今天截止" not in text and "天" not in text
 
 
 def test_the_program_starts_paints_and_exits(tmp_path):

@@ -6,8 +6,9 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 
 from jianwang_desktop.core.store import Store
+from jianwang_desktop.gui.statistics_model import SetCellsCommand
 from gui_helpers import cell_text, go_to_cell, open_main, type_into_cell  # noqa: F401
-from sample_data import full_grid
+from sample_data import full_grid, sample_month
 
 TOTAL = 6  # the 合计 row
 
@@ -89,7 +90,7 @@ def test_paste_a_6x7_block_from_excel_and_undo_it_in_one_step(qtbot, store, open
     assert store.load_grid("2015-08") == grid
     assert cell_text(window, TOTAL, 0) == str(sum(r["filed"] for r in grid.values()))
     assert cell_text(window, TOTAL, 4) == str(sum(r["involved"] for r in grid.values()))
-    assert window.message_label.isHidden()
+    assert window.message_bar.isHidden()
     assert window.undo_stack.count() == 1
     window.undo_button.click()
     assert all(v is None for row in store.load_grid("2015-08").values() for v in row.values())
@@ -182,22 +183,14 @@ def test_everything_is_there_after_a_restart(qtbot, db_path, store, open_main):
         window2.close()
 
 
-class LockingStore:
-    """The store as the export feature extends it: a month can be locked after export."""
+def test_a_locked_month_is_shown_but_not_edited(qtbot, store, open_main, tmp_path):
+    from jianwang_desktop.core.bundle import export_month
 
-    def __init__(self, inner, locked: str):
-        self.inner, self.locked = inner, locked
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
-
-    def is_locked(self, period: str) -> bool:
-        return period == self.locked
-
-
-def test_a_locked_month_is_shown_but_not_edited(qtbot, store, open_main):
-    store.set_cell("2015-08", "文学", "filed", 4)
-    window = open_main(LockingStore(store, "2015-08"))
+    month = sample_month(store.form)
+    month.statistics["文学"]["filed"] = 4
+    store.replace_month(month)
+    export_month(store, "2015-08", tmp_path)
+    window = open_main()
     assert "【已导出】" in window.month_model.index(1).data()
     assert "锁定" in window.lock_label.text() and window.lock_banner.isVisible()
     model = window.statistics_model
@@ -205,9 +198,26 @@ def test_a_locked_month_is_shown_but_not_edited(qtbot, store, open_main):
     paste(qtbot, window, "9\r\n")
     assert store.load_grid("2015-08")["文学"]["filed"] == 4
     assert not window.add_case_button.isEnabled() and not window.fill_zero_button.isEnabled()
+    assert window.grid_hint.isHidden()  # “直接输入数字…” does not apply
+    window.show_message("")
+    # Typing says why nothing happens, as paste does.
+    go_to_cell(qtbot, window, 0, 0)
+    qtbot.keyClicks(window.statistics_view, "7")
+    assert window.statistics_view.indexWidget(window.statistics_view.currentIndex()) is None
+    assert window.message_bar.isVisible() and "锁定" in window.message_bar.text()
+    assert "更正" in window.message_bar.text()
+    assert store.load_grid("2015-08")["文学"]["filed"] == 4
     window.month_list.setCurrentIndex(window.month_model.index(2))
     assert model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
-    assert window.add_case_button.isEnabled()
+    assert window.add_case_button.isEnabled() and window.grid_hint.isVisible()
+
+
+def test_typing_on_the_total_row_says_it_is_computed(qtbot, store, open_main):
+    window = open_main()
+    go_to_cell(qtbot, window, TOTAL, 0)
+    qtbot.keyClicks(window.statistics_view, "5")
+    assert window.statistics_view.indexWidget(window.statistics_view.currentIndex()) is None
+    assert "合计由各类别自动相加" in window.message_bar.text()
 
 
 def test_a_whole_month_with_the_keyboard_alone(qtbot, store, open_main):
@@ -238,3 +248,44 @@ def test_the_header_groups_columns_as_on_paper(store, open_main):
     assert header.height() >= 3 * header.fontMetrics().height()  # group row + two-line heading
     corner = window.statistics_view.corner_label
     assert corner.text() == "案件类别" and corner.width() == window.statistics_view.verticalHeader().width()
+
+
+def open_editor_with(qtbot, window, row: int, column: int, text: str):
+    """Type into a cell without Enter: the editor stays open with the text."""
+    go_to_cell(qtbot, window, row, column)
+    view = window.statistics_view
+    qtbot.keyClicks(view, text[0])
+    editor = view.indexWidget(view.currentIndex())
+    assert editor is not None
+    qtbot.keyClicks(editor, text[1:])
+    return editor
+
+
+def test_a_value_still_being_typed_is_stored_when_the_window_closes(qtbot, store, open_main):
+    window = open_main()
+    open_editor_with(qtbot, window, 0, 0, "73")
+    assert store.load_grid("2015-08")["文学"]["filed"] is None
+    window.close()
+    assert store.load_grid("2015-08")["文学"]["filed"] == 73
+
+
+def test_a_value_still_being_typed_is_stored_when_the_month_changes(qtbot, store, open_main):
+    window = open_main()
+    open_editor_with(qtbot, window, 1, 2, "0.25")
+    window.select_month("2015-09")  # as the menus do after an import
+    assert store.load_grid("2015-08")["音乐"]["fine"] == Decimal("0.25")
+    assert store.load_grid("2015-09")["音乐"]["fine"] is None
+    assert window.period == "2015-09"
+
+
+def test_undo_never_reaches_a_month_no_longer_shown(qtbot, store, open_main):
+    window = open_main()
+    type_into_cell(qtbot, window, 0, 0, "5")
+    stale = SetCellsCommand(window.statistics_model, {("文学", "filed"): 6}, "stale")  # before: 5
+    type_into_cell(qtbot, window, 0, 0, "6")
+    window.select_month("2015-09")
+    assert window.undo_stack.count() == 0 and not window.undo_button.isEnabled()
+    stale.undo()  # a command of August while September is shown: writes nothing, raises nothing
+    assert store.load_grid("2015-08")["文学"]["filed"] == 6
+    assert store.load_grid("2015-09")["文学"]["filed"] is None
+    assert cell_text(window, 0, 0) == ""

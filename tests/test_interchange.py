@@ -156,7 +156,7 @@ def test_dumps_of_a_month_is_json_dumps(store):
 @pytest.mark.parametrize("mutate,expected", [
     (lambda d: d["statistics"]["文学"].update(fine=0.1), "金额应写成带引号的文本"),
     (lambda d: d["cases"][0].update(fine=0.1), "金额应写成带引号的文本"),
-    (lambda d: d["statistics"]["音乐"].update(fine="1" + "0" * 12), "金额过大"),
+    (lambda d: d["statistics"]["音乐"].update(fine="1" + "0" * 12), "数值过大"),
     (lambda d: d["statistics"]["音乐"].update(fine="1.23456"), "最多保留 4 位小数"),
     (lambda d: d["statistics"]["音乐"].update(filed=0.5), "不能有小数"),
     (lambda d: d["statistics"]["音乐"].update(filed=10**10), "数值过大"),

@@ -140,6 +140,21 @@ def test_no_bundle_is_refused(store):
         find_bundle(store, "2015-08", store.path.parent / "nowhere.zip")
 
 
+def test_a_month_under_correction_is_refused_with_its_next_revision(store, tmp_path):
+    from jianwang_desktop.core.bundle import export_month
+
+    for name, address in ADDRESSES.items():
+        set_recipient_email(store, name, address)
+    store.replace_month(sample_month(store.form))
+    export_month(store, "2015-08", tmp_path)
+    store.start_correction("2015-08", "罚款金额填错")
+    assert find_bundle(store, "2015-08") is None
+    with pytest.raises(UserError) as e:
+        make_drafts(store, "2015-08", None)
+    assert "2015年8月正在更正,请导出第2版后再生成邮件草稿(jianwang export --month 2015-08)" \
+        in str(e.value)
+
+
 def test_a_bundle_of_another_month_or_office_is_refused(tmp_path, store):
     for name, address in ADDRESSES.items():
         set_recipient_email(store, name, address)

@@ -48,7 +48,8 @@ def test_the_dialog_asks_for_missing_addresses_then_writes_and_opens_drafts(qtbo
     dialog.bundle_edit.setText(str(bundle))
     dialog.out_edit.setText(str(tmp_path / "drafts"))
     qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
-    assert "邮箱地址还没有设置" in dialog.status_label.text()
+    assert "邮箱地址还没有设置:请在“收件人邮箱”页填写。" in dialog.status_label.text()
+    assert "jianwang" not in dialog.status_label.text()  # no command to type in the window
     assert "请先填写:省公安厅网安总队、绵阳市版权局" in dialog.recipients_status.text()
     assert dialog.tabs.currentIndex() == 1 and not (tmp_path / "drafts").exists()
 
@@ -102,7 +103,31 @@ def test_no_bundle_is_explained(qtbot, tmp_path):
     store, dialog = police_dialog(qtbot, tmp_path, Opener())
     dialog.out_edit.setText(str(tmp_path / "out"))
     qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
-    assert "还没有导出的数据包" in dialog.status_label.text()
+    text = dialog.status_label.text()
+    assert "还没有导出的数据包" in text and "菜单“报表 → 导出签名数据包…”" in text
+    assert "jianwang" not in text
+    store.close()
+
+
+def test_a_month_under_correction_asks_for_its_next_revision(qtbot, tmp_path):
+    from jianwang_desktop.core.bundle import export_month
+    from jianwang_desktop.core.recipients import set_recipient_email
+
+    store = Store(tmp_path / "police.db")
+    store.set_profile(POLICE)
+    for key in ("police", "local_copyright"):
+        set_recipient_email(store, find_recipient(store, key).name, addr(key, "163.com"))
+    store.replace_month(sample_month(store.form))
+    export_month(store, "2015-08", tmp_path)
+    store.start_correction("2015-08", "补录案件")
+    dialog = MailDialog(store, "2015-08", opener=Opener())
+    qtbot.addWidget(dialog)
+    assert dialog.bundle_edit.text() == ""  # the 第1版 no longer stands for the data
+    dialog.out_edit.setText(str(tmp_path / "out"))
+    qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
+    text = dialog.status_label.text()
+    assert "2015年8月正在更正,请导出第2版后再生成邮件草稿" in text and "尚未导出" not in text
+    assert not (tmp_path / "out").exists()
     store.close()
 
 

@@ -28,7 +28,8 @@ def test_a_broken_rule_or_bad_case_means_errors(store):
     assert status.state == ms.HAS_ERRORS and status.errors == 1
 
 
-def test_exported_while_locked_and_back_to_checked_during_a_correction(store, tmp_path):
+def test_exported_while_locked_and_correcting_with_the_next_revision_after_correction(
+        store, tmp_path):
     from jianwang_desktop.core.bundle import export_month
 
     store.replace_month(sample_month(store.form))
@@ -36,8 +37,12 @@ def test_exported_while_locked_and_back_to_checked_during_a_correction(store, tm
     export_month(store, "2015-08", tmp_path)
     assert ms.month_status(store, "2015-08").state == ms.EXPORTED
     assert ms.month_status(store, "2015-09").state == ms.NOT_STARTED
+    assert ms.month_status(store, "2015-08").revision == 0
     store.start_correction("2015-08", "罚款金额填错")
-    assert ms.month_status(store, "2015-08").state == ms.VALIDATED
+    status = ms.month_status(store, "2015-08")
+    assert (status.state, status.revision, status.reason) == (ms.CORRECTING, 2, "罚款金额填错")
+    export_month(store, "2015-08", tmp_path)
+    assert ms.month_status(store, "2015-08").state == ms.EXPORTED
 
 
 def test_days_left_text():

@@ -268,3 +268,21 @@ def test_text_repair_leaves_a_file_it_does_not_understand_alone():
 
     for data in (b"", b"%PDF-1.4\nnot really\n", b"startxref\n99999\n%%EOF"):
         assert repair_pdf_text(data, DrawnText()) == data
+
+
+def test_a_month_under_correction_prints_as_a_draft_of_its_next_revision(
+        qapp, store, db_path, tmp_path):
+    from jianwang_desktop.core.bundle import export_month
+
+    month_in_store(store)
+    export_month(store, "2015-08", tmp_path)
+    store.start_correction("2015-08", "补录案件")
+    pdf = tmp_path / "correcting.pdf"
+    write_pdf(print_source(store, "2015-08"), 1, pdf)
+    flat = squeeze(pdf_pages(pdf)[0])
+    assert "正在更正,请导出第2版后再打印正式件" in flat and "尚未导出" not in flat
+    store.close()
+    result = headless_cli("print", "--month", "2015-08", "--pdf", str(pdf), "--form", "1",
+                          db=db_path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert "草稿(正在更正,请导出第2版后再打印正式件)" in result.stdout.decode()

@@ -144,3 +144,15 @@ def test_a_total_beyond_the_limits_is_an_error():
     grid["音乐"]["fine"] = Decimal(0)
     grid["游戏"]["servers"] = 0
     assert [f for f in validate_grid(FORM, grid) if f.severity == ERROR] == []
+
+
+def test_a_bad_amount_of_a_case_is_named_once():
+    from jianwang_desktop.core.validation import storable_problems, validate_case
+
+    form = FORM
+    case = sample_case(form, 1)
+    case.measures["fine"] = Decimal("-1")
+    assert "罚款金额不能为负数" in [f.message for f in validate_case(form, case, 0)]
+    case.measures["involved"] = Decimal("1.23456")
+    assert storable_problems(form, case) == ["罚款金额不能为负数",
+                                             "涉案金额最多保留 4 位小数(单位:万元)"]

@@ -231,8 +231,10 @@ def make_drafts(store, period: str, bundle_path: Path | None) -> list[Draft]:
         for r in missing_addresses(routes)
     ]
     if bundle_path is None:
-        problems.append(f"{label}还没有导出的数据包:请先导出该月(jianwang export --month {period}),"
-                        "或用 --bundle 指定数据包文件")
+        from .month_state import no_bundle_text
+
+        problems.append(no_bundle_text(store, period, f"jianwang export --month {period}")
+                        + ",或用 --bundle 指定数据包文件")
     if problems:
         raise UserError("未生成邮件草稿:", problems)
     bundle = read_bundle(bundle_path)

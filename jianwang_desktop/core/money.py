@@ -28,7 +28,10 @@ _FULLWIDTH = str.maketrans("\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff
 
 
 class NumberError(ValueError):
-    """A value that is not an acceptable count or amount; the message is for the user."""
+    """A value that is not an acceptable count or amount; the message is for the user.
+
+    Callers put the measure's label before it (“罚款金额不能为负数”), so the message
+    never names the kind of number itself."""
 
 
 def _clean(text: str) -> str:
@@ -73,7 +76,7 @@ def parse_amount(value: object, places: int = AMOUNT_PLACES) -> Decimal:
     """An amount in 万元 >= 0 with at most `places` decimals, from text, int or Decimal."""
     if isinstance(value, bool) or isinstance(value, float):
         # A float has already lost exactness; amounts must travel as text.
-        raise NumberError("金额应以文本形式的数字填写")
+        raise NumberError("应以文本形式的数字填写")
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, Decimal):
@@ -81,7 +84,7 @@ def parse_amount(value: object, places: int = AMOUNT_PLACES) -> Decimal:
     elif isinstance(value, str):
         text = _clean(value)
         if text.startswith("-"):
-            raise NumberError("金额不能为负数")
+            raise NumberError("不能为负数")
         if not _AMOUNT_TEXT.match(text):
             raise NumberError("应填写金额数字(单位:万元),如 1.5")
         try:
@@ -93,12 +96,12 @@ def parse_amount(value: object, places: int = AMOUNT_PLACES) -> Decimal:
     if not number.is_finite():
         raise NumberError("应填写金额数字(单位:万元)")
     if number < 0:
-        raise NumberError("金额不能为负数")
+        raise NumberError("不能为负数")
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
-        raise NumberError(f"金额最多保留 {places} 位小数(单位:万元)")
+        raise NumberError(f"最多保留 {places} 位小数(单位:万元)")
     if number >= MAX_AMOUNT:
-        raise NumberError("金额过大,请核对(单位:万元)")
+        raise NumberError("数值过大,请核对(单位:万元)")
     if number == 0:
         number = abs(number)  # never "-0"
     return number

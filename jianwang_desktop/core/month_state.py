@@ -1,4 +1,4 @@
-"""Where each month of the campaign stands: 未填写 / 填写中 / 有错误 / 已校验 / 已导出.
+"""Where each month of the campaign stands: 未填写 / 填写中 / 有错误 / 已校验 / 已导出 / 更正中.
 
 Qt-free so that the command line and the window show the same state.
 """
@@ -17,7 +17,8 @@ IN_PROGRESS = "填写中"
 HAS_ERRORS = "有错误"
 VALIDATED = "已校验"
 EXPORTED = "已导出"
-STATES = (NOT_STARTED, IN_PROGRESS, HAS_ERRORS, VALIDATED, EXPORTED)
+CORRECTING = "更正中"  # exported before, a 更正 opened: the next revision is not exported yet
+STATES = (NOT_STARTED, IN_PROGRESS, HAS_ERRORS, VALIDATED, EXPORTED, CORRECTING)
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class MonthStatus:
     state: str
     errors: int = 0
     warnings: int = 0
+    revision: int = 0  # while 更正中: the revision to export next
+    reason: str | None = None  # while 更正中: why the 更正 was opened
 
     @property
     def period(self) -> str:
@@ -37,9 +40,12 @@ def is_blank_cell(finding: Finding) -> bool:
     return finding.section == "statistics" and finding.rule is None
 
 
-def state_of(has_data: bool, findings: list[Finding], exported: bool = False) -> str:
+def state_of(has_data: bool, findings: list[Finding], exported: bool = False,
+             correcting: bool = False) -> str:
     if exported:
         return EXPORTED
+    if correcting:
+        return CORRECTING
     if not has_data:
         return NOT_STARTED
     errors = [f for f in findings if f.is_error]
@@ -48,11 +54,6 @@ def state_of(has_data: bool, findings: list[Finding], exported: bool = False) ->
     if all(is_blank_cell(f) for f in errors):
         return IN_PROGRESS
     return HAS_ERRORS
-
-
-def is_exported(store, period: str) -> bool:
-    """Exported and locked; a month under 更正 shows how its new revision stands instead."""
-    return store.is_locked(period)
 
 
 def month_status(store, period: str, month: MonthData | None = None,
@@ -65,7 +66,12 @@ def month_status(store, period: str, month: MonthData | None = None,
     findings = findings or []
     errors = sum(f.is_error for f in findings) if has_data else 0
     warnings = (len(findings) - errors) if has_data else 0
-    state = state_of(has_data, findings, is_exported(store, period))
+    export = store.export_state(period)
+    correcting = export.exported > 0 and not export.locked
+    state = state_of(has_data, findings, export.locked, correcting)
+    if correcting:
+        return MonthStatus(definition, state, errors, warnings, export.next_revision,
+                           export.correction_reason)
     return MonthStatus(definition, state, errors, warnings)
 
 
@@ -80,3 +86,13 @@ def days_left_text(due: date, today: date) -> str:
 
 def due_text(month: Month) -> str:
     return f"{month.due.month}月{month.due.day}日"
+
+
+def no_bundle_text(store, period: str, how: str) -> str:
+    """Why a month has no bundle to send, and how to export it (`how`: the command, or the
+    menu in the window): never exported, or under 更正 with its next revision not exported."""
+    label = store.form.month(period).label
+    state = store.export_state(period)
+    if state.exported:
+        return f"{label}正在更正,请导出第{state.next_revision}版后再生成邮件草稿({how})"
+    return f"{label}还没有导出的数据包:请先导出该月({how})"

@@ -172,7 +172,7 @@ class CaseEditor(QWidget):
         for key, widget in self.fields.items():
             widget.setStyleSheet(INVALID_STYLE if key in messages else "")
             widget.setToolTip("\n".join(messages.get(key, [])))
-        self.problem_label.setText("\n".join(m for ms in messages.values() for m in ms))
+        self.refused("\n".join(m for ms in messages.values() for m in ms))
 
     def commit(self) -> None:
         if self._loading or self._case is None:
@@ -191,4 +191,6 @@ class CaseEditor(QWidget):
         self._case = case
 
     def refused(self, message: str) -> None:
+        """Under the numbers, where typing happens: shown only when there is a problem."""
         self.problem_label.setText(message)
+        self.problem_label.setVisible(bool(message))

@@ -3,7 +3,7 @@ bundle (revision, time, fingerprint), who has not reported, and the city total b
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QWidget
+from PySide6.QtWidgets import QFrame, QHeaderView, QLabel, QScrollArea, QTableView, QWidget
 
 from ..core.rollup import city_breakdown, combined_month, stale_export
 from .received_city_model import CityBreakdownModel
@@ -18,6 +18,13 @@ class CityPage(QWidget):
         self.store = store
         form = store.form
         self.ui = embed(self, "city_page", custom=(StatisticsView,))
+        # The tallest page of the window: it scrolls on a short screen rather than setting
+        # the height of every page (and leaving no room for the message bar).
+        scroller = QScrollArea(self)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.layout().replaceWidget(self.ui, scroller)
+        scroller.setWidget(self.ui)
         self.title_label: QLabel = child(self.ui, QLabel, "cityTitleLabel")
         self.missing_label: QLabel = child(self.ui, QLabel, "missingLabel")
         self.stale_label: QLabel = child(self.ui, QLabel, "staleLabel")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile
+from PySide6.QtCore import QCoreApplication, QLockFile
 
 from ..core.errors import UserError
 
@@ -27,10 +27,14 @@ def acquire_db_lock(db_path: Path) -> QLockFile:
     if lock.tryLock(0):
         return lock
     info = lock.getLockInfo()  # PySide6: (pid, hostname, appname); pid 0 when unreadable
-    holder = f"(进程 {info[0]},计算机 {info[1]})" if isinstance(info, tuple) and info[0] else ""
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("DbLock", text)
+
+    holder = (tr("(进程 {pid},计算机 {host})").format(pid=info[0], host=info[1])
+              if isinstance(info, tuple) and info[0] else "")
     raise UserError(
-        f"数据库 {db_path} 已在另一个剑网填报窗口中打开{holder}。同一个数据库只能在一个窗口中填写,"
-        "以免互相覆盖。",
-        ["请切换到已打开的窗口;如果确认没有别的窗口在使用它(例如在另一台电脑上打开后异常退出),"
-         f"可以删除锁文件 {path} 后再打开。"],
+        tr("数据库 {path} 已在另一个剑网填报窗口中打开{holder}。同一个数据库只能在一个窗口中填写,"
+           "以免互相覆盖。").format(path=db_path, holder=holder),
+        [tr("请切换到已打开的窗口;如果确认没有别的窗口在使用它(例如在另一台电脑上打开后异常退出),"
+            "可以删除锁文件 {lock} 后再打开。").format(lock=path)],
     )

@@ -8,8 +8,8 @@ from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex,
 from PySide6.QtGui import QBrush, QColor
 
 from ..core.formdef import FormDefinition
-from ..core.month_state import (EXPORTED, HAS_ERRORS, IN_PROGRESS, NOT_STARTED, VALIDATED,
-                                MonthStatus, days_left_text, due_text)
+from ..core.month_state import (CORRECTING, EXPORTED, HAS_ERRORS, IN_PROGRESS, NOT_STARTED,
+                                VALIDATED, MonthStatus, days_left_text, due_text)
 from ..core.records import Value
 from ..core.reconcile import Difference
 from ..core.validation import SEVERITY_LABEL, Finding
@@ -73,9 +73,10 @@ class FindingsModel(QAbstractTableModel):
         return errors, len(self._findings) - errors
 
 
-CHECKING = "检查中"  # shown while a big month is checked on a worker thread
+CHECKING = "checking"  # the state of a big month while it is checked on a worker thread
 STATE_COLOURS = {NOT_STARTED: "#6b6b6b", IN_PROGRESS: "#1f5fa8", HAS_ERRORS: "#b3261e",
-                 VALIDATED: "#1e7b34", EXPORTED: "#5b3c99", CHECKING: "#6b6b6b"}
+                 VALIDATED: "#1e7b34", EXPORTED: "#5b3c99", CORRECTING: "#a3520f",
+                 CHECKING: "#6b6b6b"}
 PeriodRole = Qt.ItemDataRole.UserRole + 2
 
 
@@ -115,6 +116,10 @@ class MonthListModel(QAbstractListModel):
     def row_of(self, period: str) -> int:
         return [s.period for s in self._statuses].index(period)
 
+    def state_text(self, state: str) -> str:
+        """The core's states are Chinese already; 检查中 is this window's own."""
+        return self.tr("检查中") if state == CHECKING else state
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
@@ -122,18 +127,21 @@ class MonthListModel(QAbstractListModel):
         month = status.month
         if role == Qt.ItemDataRole.DisplayRole:
             when = days_left_text(month.due, self.today)
-            if status.state in (VALIDATED, EXPORTED):
-                when = ""
+            if status.state == EXPORTED:
+                when = ""  # sent: the deadline no longer concerns the clerk
             line2 = self.tr("截止 {due}").format(due=due_text(month)) + (f" · {when}" if when else "")
             if status.period in self._departments:
                 reported, missing = self._departments[status.period]
                 line2 += self.tr(" · 部门 {n}/{total}").format(
                     n=len(reported), total=len(reported) + len(missing))
-            return f"{month.label}  【{status.state}】\n{line2}"
+            return f"{month.label}  【{self.state_text(status.state)}】\n{line2}"
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor(STATE_COLOURS[status.state]))
         if role == Qt.ItemDataRole.ToolTipRole:
-            parts = [f"{month.label}:{status.state}"]
+            parts = [f"{month.label}:{self.state_text(status.state)}"]
+            if status.state == CORRECTING:
+                parts.append(self.tr("更正原因:{reason};改好后请导出第{n}版").format(
+                    reason=status.reason or "", n=status.revision))
             if status.errors or status.warnings:
                 parts.append(self.tr("{e} 个错误,{w} 个提示").format(e=status.errors, w=status.warnings))
             parts.append(self.tr("截止日期:{y}年{due}({when})").format(

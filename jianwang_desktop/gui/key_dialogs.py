@@ -6,6 +6,7 @@ import html
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont, QTextDocument
 from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QPushButton,
                                QTableView)
@@ -19,16 +20,19 @@ from .ui_dialog import RowsModel, UiDialog, fit_columns, show_status
 
 def key_sheet_html(unit: str, public: PublicKey, today: date) -> str:
     """The page a clerk prints for the receiving side: unit, fingerprint, full key."""
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("KeySheet", text)
+
     return (
-        f"<h2 align='center'>剑网填报 签名公钥</h2>"
-        f"<p>填报单位:{html.escape(unit)}</p>"
-        f"<p>签名公钥指纹(Ed25519,公钥 sha256 的前 16 位十六进制):</p>"
+        f"<h2 align='center'>{tr('剑网填报 签名公钥')}</h2>"
+        f"<p>{tr('填报单位:{unit}').format(unit=html.escape(unit))}</p>"
+        f"<p>{tr('签名公钥指纹(Ed25519,公钥 sha256 的前 16 位十六进制):')}</p>"
         f"<p align='center' style='font-size:28pt; font-family:monospace'>"
         f"{grouped(public.fingerprint)}</p>"
-        f"<p>公钥(base64):<br/><span style='font-family:monospace'>{public.base64}</span></p>"
-        f"<p>收到本单位的数据包时,请核对数据包签名者的指纹与上面的指纹逐组一致。</p>"
-        f"<p>打印日期:{today.year}年{today.month}月{today.day}日</p>"
-        f"<p>填报单位(盖章):</p>"
+        f"<p>{tr('公钥(base64):')}<br/><span style='font-family:monospace'>{public.base64}</span></p>"
+        f"<p>{tr('收到本单位的数据包时,请核对数据包签名者的指纹与上面的指纹逐组一致。')}</p>"
+        f"<p>{tr('打印日期:{y}年{m}月{d}日').format(y=today.year, m=today.month, d=today.day)}</p>"
+        f"<p>{tr('填报单位(盖章):')}</p>"
     )
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayo
 
 from ..core.errors import UserError
 from ..core.mail import date_text, find_bundle, make_drafts, write_drafts
+from ..core.month_state import no_bundle_text
 from ..core.recipients import all_recipients, set_recipient_emails
 from ..core.routing import Route, contents_text, month_routes
 from ..core.store import Store
@@ -215,6 +216,9 @@ class MailDialog(QDialog):
             if not out_dir:
                 raise UserError(self.tr("请选择草稿保存的文件夹。"))
             bundle = find_bundle(self.store, self.period, Path(text) if text else None)
+            problems = self.problems(bundle)
+            if problems:
+                raise UserError(self.tr("未生成邮件草稿:"), problems)
             drafts = make_drafts(self.store, self.period, bundle)
             self.paths = write_drafts(drafts, Path(out_dir))
         except UserError as e:
@@ -235,6 +239,17 @@ class MailDialog(QDialog):
                      .format(n=len(self.paths)), ok=True)
         self.routes_view.selectRow(0)
         self._update_buttons()
+
+    def problems(self, bundle: Path | None) -> list[str]:
+        """What make_drafts would refuse, told the way of the window: the page or menu
+        to use rather than a command to type."""
+        problems = [self.tr("{name}的邮箱地址还没有设置:请在“收件人邮箱”页填写。").format(
+            name=r.recipient.name) for r in self.model.routes if r.recipient.missing]
+        if bundle is None:
+            problems.append(no_bundle_text(self.store, self.period,
+                                           self.tr("菜单“报表 → 导出签名数据包…”"))
+                            + self.tr(",或在上面选择数据包文件。"))
+        return problems
 
     def selected_draft(self) -> Path | None:
         if not self.paths:

@@ -7,9 +7,9 @@ from datetime import date
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHeaderView, QLabel, QLineEdit,
-                               QListView, QMainWindow, QMessageBox, QPushButton, QTableView,
-                               QTabWidget, QWidget)
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QFrame, QHeaderView,
+                               QLabel, QLineEdit, QListView, QMainWindow, QMessageBox,
+                               QPushButton, QScrollArea, QTableView, QTabWidget, QWidget)
 
 from .. import APP_DISPLAY_NAME
 from ..core.errors import UserError
@@ -25,6 +25,7 @@ from .case_editor import CaseEditor
 from .case_model import CaseFilterModel, CaseTableModel
 from .findings_model import CHECKING, FindingRole, FindingsModel, MonthListModel, ReconcileModel
 from .menus import MainMenus
+from .message_bar import MessageBar
 from .statistics_model import StatisticsModel
 from .statistics_view import StatisticsView
 from .uiload import child, load_ui
@@ -63,6 +64,8 @@ class MainWindow(QMainWindow):
     findings_updated = Signal()
     # Months with more cases than this are checked on a worker thread.
     background_threshold = 5000
+    minimum_size = (800, 560)  # the whole window, menus and status bar included
+    message_timeout = 10000  # ms a problem stays in the status bar
     preview_rows = 200  # cases shown at once while a big month is read
 
     def __init__(self, store: Store, today: date | None = None):
@@ -80,8 +83,15 @@ class MainWindow(QMainWindow):
         self._states_to_fill: list[str] = []  # months whose state the list still lacks
 
         self.panel = load_ui("main_panel", self, custom=(StatisticsView,))
-        self.setCentralWidget(self.panel)
+        # The panel scrolls rather than the window growing past the screen: a 1366×768
+        # laptop with a taskbar has about 720 px, and a message bar must not push it.
+        scroller = QScrollArea(self)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidgetResizable(True)
+        scroller.setWidget(self.panel)
+        self.setCentralWidget(scroller)
         self.setWindowTitle(self.tr("剑网填报") + f" · {self.form.campaign}")
+        self.setMinimumSize(*self.minimum_size)
         self.resize(1200, 720)
         self._find_widgets()
 
@@ -130,7 +140,6 @@ class MainWindow(QMainWindow):
         self.settings_button: QPushButton = child(p, QPushButton, "settingsButton")
         self.unit_label: QLabel = child(p, QLabel, "unitLabel")
         self.due_label: QLabel = child(p, QLabel, "dueLabel")
-        self.message_label: QLabel = child(p, QLabel, "messageLabel")
         self.tabs: QTabWidget = child(p, QTabWidget, "formTabs")
         self.statistics_page: QWidget = child(p, QWidget, "statisticsPage")
         self.cases_page: QWidget = child(p, QWidget, "casesPage")
@@ -141,6 +150,10 @@ class MainWindow(QMainWindow):
         self.notes_label: QLabel = child(p, QLabel, "notesLabel")
         self.statistics_view: StatisticsView = child(p, StatisticsView, "statisticsView")
         self.fill_zero_button: QPushButton = child(p, QPushButton, "fillZeroButton")
+        self.grid_hint: QLabel = child(p, QLabel, "gridHint")
+        policy = self.grid_hint.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # hidden for a locked month: the buttons stay put
+        self.grid_hint.setSizePolicy(policy)
         self.undo_button: QPushButton = child(p, QPushButton, "undoButton")
         self.redo_button: QPushButton = child(p, QPushButton, "redoButton")
         self.cases_title_label: QLabel = child(p, QLabel, "casesTitleLabel")
@@ -157,7 +170,11 @@ class MainWindow(QMainWindow):
         self.reconcile_view: QTableView = child(p, QTableView, "reconcileView")
         self.fill_from_cases_button: QPushButton = child(p, QPushButton, "fillFromCasesButton")
         self.navigator_pane: QWidget = child(p, QWidget, "navigatorPane")
-        self.message_label.hide()
+        # The problem of the last action, between the header and the forms.
+        self.message_bar = MessageBar(self.work_pane)
+        self.message_bar.closed.connect(self.statusBar().clearMessage)
+        self.message_label: QLabel = self.message_bar.label
+        self.work_pane.layout().insertWidget(1, self.message_bar)
 
     def _setup_cases(self) -> None:
         self.case_model = CaseTableModel(self.form, self)
@@ -223,7 +240,7 @@ class MainWindow(QMainWindow):
         self.correct_button: QPushButton = child(self.lock_banner, QPushButton, "correctButton")
         self.correct_button.clicked.connect(lambda: self.menus.correct())
         self.work_pane.layout().insertWidget(
-            self.work_pane.layout().indexOf(self.message_label) + 1, self.lock_banner)
+            self.work_pane.layout().indexOf(self.message_bar) + 1, self.lock_banner)
         self.lock_banner.hide()
 
     def _setup_actions(self) -> None:
@@ -319,6 +336,7 @@ class MainWindow(QMainWindow):
                 self.reload_month(self.period)
 
     def _tab_changed(self, _index: int) -> None:
+        self.show_message("")  # a problem of another page
         if self.tabs.currentWidget() is self.city_page and self.period:
             self.city_page.show_period(self.period)  # own figures may have changed meanwhile
 
@@ -391,7 +409,7 @@ class MainWindow(QMainWindow):
     def show_month(self, period: str) -> None:
         if period == (self._loading_period if self.loading else self.period):
             return  # shown already, or being read (selecting the row also calls this)
-        self.case_editor.flush()
+        self.commit_open_edits()
         self.undo_stack.clear()
         self.show_message("")
         self._load_generation += 1
@@ -440,6 +458,7 @@ class MainWindow(QMainWindow):
         for widget in (self.fill_zero_button, self.add_case_button, self.duplicate_case_button,
                        self.delete_case_button, self.editor_host):
             widget.setEnabled(not locked)
+        self.grid_hint.setVisible(not locked)  # “直接输入数字…” is not for a locked month
         self._show_lock(period, locked)
         self.case_model.set_cases(month.cases)
         self._case_order = [c.id for c in month.cases]
@@ -458,13 +477,19 @@ class MainWindow(QMainWindow):
             self.city_page.show_period(period)
 
     def _show_lock(self, period: str, locked: bool) -> None:
-        self.lock_banner.setVisible(locked)
-        if not locked:
-            return
-        exports = self.store.exports(period)
-        revision = self.tr("(第{n}版)").format(n=exports[-1].revision) if exports else ""
-        self.lock_label.setText(self.tr(
-            "{month}的报表已导出{revision}并锁定,只能查看。需要修改请点“更正…”,写明原因。").format(month=self.form.month(period).label, revision=revision))
+        """The banner of an exported month: locked, or 更正中 with the revision to export."""
+        export = self.store.export_state(period)
+        correcting = export.exported > 0 and not locked
+        self.lock_banner.setVisible(locked or correcting)
+        self.correct_button.setVisible(locked)
+        if correcting:
+            self.lock_label.setText(self.tr("更正中(原因:{reason})· 改好后请导出第{n}版").format(
+                reason=export.correction_reason or "", n=export.next_revision))
+        elif locked:
+            revision = self.tr("(第{n}版)").format(n=export.exported) if export.exported else ""
+            self.lock_label.setText(self.tr(
+                "{month}的报表已导出{revision}并锁定,只能查看。需要修改请点“更正…”,写明原因。"
+            ).format(month=self.form.month(period).label, revision=revision))
 
     def reload_month(self, period: str) -> None:
         """Show `period` afresh from the store (after an import, export or 更正)."""
@@ -497,11 +522,14 @@ class MainWindow(QMainWindow):
             self.apply_role()  # e.g. set up as 公安局 by mistake, now 版权局
 
     def show_message(self, text: str) -> None:
-        """A refusal or problem the user must read; empty text hides the bar."""
-        self.message_label.setText(text)
-        self.message_label.setVisible(bool(text))
+        """A refusal or problem the user must read, replacing the one shown before; empty
+        text hides the bar. The next accepted edit, month or tab clears it."""
+        shown = self.message_bar.text()
+        self.message_bar.set_text(text)
         if text:
-            self.statusBar().showMessage(text.split("\n")[0], 10000)
+            self.statusBar().showMessage(text.split("\n")[0], self.message_timeout)
+        elif shown and self.statusBar().currentMessage() == shown.split("\n")[0]:
+            self.statusBar().clearMessage()
 
     # ------------------------------------------------------------ checking
 
@@ -695,12 +723,23 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ closing
 
+    def commit_open_edits(self) -> None:
+        """Store what is typed but not yet entered: a 附件1 cell editor still open (no Enter
+        pressed) and the case field being edited, before the month changes or the window
+        closes."""
+        view = self.statistics_view
+        editor = view.indexWidget(view.currentIndex())
+        if editor is not None and view.state() == QAbstractItemView.State.EditingState:
+            view.commitData(editor)
+            view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        self.case_editor.flush()
+
     def closeEvent(self, event) -> None:
         if self.menus.exporting:  # the bundle is being signed and recorded: let it finish
             self.show_message(self.tr("正在导出签名数据包,请等导出完成后再关闭。"))
             event.ignore()
             return
-        self.case_editor.flush()  # a field still being typed in is stored too
+        self.commit_open_edits()  # a cell or field still being typed in is stored too
         self._check_timer.stop()
         self._check_generation += 1  # a check or load still running reports to nobody
         self._load_generation += 1

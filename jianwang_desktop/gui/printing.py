@@ -70,6 +70,13 @@ class PrintSource:
     seal: QImage | None = None
     emails: dict[str, str] = field(default_factory=dict)  # recipient key -> address
     printed_on: date = field(default_factory=date.today)
+    correcting: int = 0  # under 更正: the revision to export next; 0 otherwise
+
+    @property
+    def draft_line(self) -> str:
+        if self.correcting:
+            return CORRECTING_LINE.format(n=self.correcting)
+        return DRAFT_LINE
 
 
 def print_source(store, period: str, stamp: PrintStamp | None = None,
@@ -80,6 +87,7 @@ def print_source(store, period: str, stamp: PrintStamp | None = None,
     from ..core.rollup import combined_month
     from .seal import seal_image
 
+    export = store.export_state(period)
     return PrintSource(
         form=store.form,
         profile=store.profile(),
@@ -88,6 +96,7 @@ def print_source(store, period: str, stamp: PrintStamp | None = None,
         seal=seal_image(store),
         emails=provincial_emails(store),
         printed_on=printed_on or date.today(),
+        correcting=export.next_revision if export.exported and not export.locked else 0,
     )
 
 
@@ -136,6 +145,7 @@ CASE_COLUMNS_CENTRED = {"number", "source"}
 
 DRAFT_MARK = "草稿"
 DRAFT_LINE = "草稿:本月数据尚未导出,此件仅供核对,不作正式报送。"
+CORRECTING_LINE = "草稿:本月正在更正,请导出第{n}版后再打印正式件;此件仅供核对,不作正式报送。"
 NO_CASES = "本月无查处案件"
 CONTINUED = "(续)"
 
@@ -644,7 +654,7 @@ def draw_page_furniture(painter: QPainter, canvas: Canvas, source: PrintSource,
     stamp = source.stamp
     painter.save()
     if stamp is None:
-        line = canvas.wrap(DRAFT_LINE, band_font, canvas.mm(BAND_TEXT_MM))
+        line = canvas.wrap(source.draft_line, band_font, canvas.mm(BAND_TEXT_MM))
         painter.setPen(DRAFT_RED)
         line.draw(painter, 0, bottom - line.height())
         mark_font = font(HEI_FAMILIES, DRAFT_PT, bold=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit,
                                QPlainTextEdit, QVBoxLayout, QWidget)
 
@@ -15,6 +16,8 @@ INVALID_STYLE = "background: #f8c9c4;"
 
 class ProfileFields(QWidget):
     """市(州), 部门, 填报单位, 填报人, 联系电话, checked as they are typed."""
+
+    problems_shown = Signal()  # the list of problems changed: the dialog may need to grow
 
     def __init__(self, profile: Profile | None, parent=None):
         super().__init__(parent)
@@ -82,8 +85,33 @@ class ProfileFields(QWidget):
         for key, widget in fields.items():
             widget.setStyleSheet(INVALID_STYLE if key in bad else "")
             widget.setToolTip("\n".join(f.message for f in shown if f.field == key))
-        self.problem_label.setText("\n".join(f.message for f in shown))
+        self.show_problems([f.message for f in shown])
         return not findings
+
+    def show_problems(self, messages: list[str]) -> None:
+        """One sentence a line, each ending with 。"""
+        text = "\n".join(m if m.endswith(("。", "!", "?", ":")) else m + "。"
+                         for m in (m.strip() for m in messages) if m)
+        label = self.problem_label
+        label.setVisible(bool(text))
+        if text != label.text():
+            label.setText(text)
+            self._fit_label()
+            self.problems_shown.emit()
+
+    def _fit_label(self) -> None:
+        """A wrapped label inside nested layouts is otherwise given its one-line height."""
+        label = self.problem_label
+        if self.isVisible() and label.text():
+            label.setMinimumHeight(label.heightForWidth(label.width()))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit_label()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_label()
 
 
 class _ProfileDialog(QDialog):
@@ -97,6 +125,7 @@ class _ProfileDialog(QDialog):
         self.setWindowTitle(self.ui.windowTitle())
         self.fields = ProfileFields(store.profile(), self)
         child(self.ui, QWidget, "fieldsHost").layout().addWidget(self.fields)
+        self.fields.problems_shown.connect(self._fit)
         self.buttons: QDialogButtonBox = child(self.ui, QDialogButtonBox, "buttonBox")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -110,9 +139,21 @@ class _ProfileDialog(QDialog):
         try:
             self.save()
         except UserError as e:
-            self.fields.problem_label.setText(str(e))
+            self.fields.show_problems(str(e).split("\n"))
             return
         super().accept()
+
+    def _fit(self) -> None:
+        """Tall enough for every problem line: never a clipped list."""
+        widget = self.fields.problem_label.parentWidget()
+        while widget is not None:  # the nested layouts learn the new size at once, inner first
+            if widget.layout() is not None:
+                widget.layout().invalidate()
+                widget.layout().activate()
+            widget = None if widget is self else widget.parentWidget()
+        needed = self.sizeHint().height()
+        if self.height() < needed:
+            self.resize(self.width(), needed)
 
 
 class SetupDialog(_ProfileDialog):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QHeaderView, QLabel, QPushButton,
                                QTableView, QWidget)
 
@@ -37,7 +37,8 @@ def write_summary(db_path: Path, target: Path, today: date) -> Path:
     try:
         target.write_bytes(data)
     except OSError as e:
-        raise UserError(f"无法写入 {target}:{e.strerror}") from None
+        raise UserError(QCoreApplication.translate("ProvincePages", "无法写入 {path}:{reason}")
+                        .format(path=target, reason=e.strerror)) from None
     return target
 
 

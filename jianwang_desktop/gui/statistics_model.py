@@ -177,6 +177,9 @@ class StatisticsModel(QAbstractTableModel):
 
     # ------------------------------------------------------------ editing
 
+    def locked_message(self) -> str:
+        return self.tr("本月报表已导出并锁定,不能修改;需要修改请点“更正…”,写明原因。")
+
     def cell_label(self, category: str, key: str) -> str:
         return f"{category} · {self.form.measure(key).label}"
 
@@ -189,7 +192,7 @@ class StatisticsModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.EditRole or key is None or self.store is None:
             return False
         if self.read_only:
-            self.refused.emit(self.tr("本月报表已导出并锁定,不能修改。"))
+            self.refused.emit(self.locked_message())
             return False
         try:
             parsed = self.parse(*key, value)
@@ -207,7 +210,7 @@ class StatisticsModel(QAbstractTableModel):
         if not cells:
             return True
         if self.read_only:
-            self.refused.emit(self.tr("本月报表已导出并锁定,不能修改。"))
+            self.refused.emit(self.locked_message())
             return False
         if self.undo_stack is None:
             return self.apply_cells(cells, self.period)
@@ -217,8 +220,8 @@ class StatisticsModel(QAbstractTableModel):
 
     def apply_cells(self, cells: Cells, period: str | None) -> bool:
         if period != self.period:
-            # An undo for a month no longer shown: write it, the grid here is another month's.
-            self.store.set_cells(period, cells)
+            # Cannot happen (the undo stack is cleared when the month changes); if it did,
+            # the grid here is another month's: write nothing rather than the wrong month.
             return False
         try:
             self.store.set_cells(period, cells)

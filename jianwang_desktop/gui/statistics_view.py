@@ -159,6 +159,8 @@ class StatisticsView(QTableView):
             self.paste()
             return
         if self.state() != QAbstractItemView.State.EditingState:
+            if self._refuse_typing(event):
+                return
             if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
                 self.model().clear(self.selectedIndexes())
                 return
@@ -166,6 +168,21 @@ class StatisticsView(QTableView):
                 self.move_down()
                 return
         super().keyPressEvent(event)
+
+    def _refuse_typing(self, event) -> bool:
+        """Typing where nothing can be typed says why, instead of doing nothing."""
+        text = event.text()
+        if not text or not text.isprintable() or event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            return False
+        model, index = self.model(), self.currentIndex()
+        if getattr(model, "read_only", False) and hasattr(model, "locked_message"):
+            self.message.emit(model.locked_message())
+            return True
+        if index.isValid() and hasattr(model, "total_row") and index.row() == model.total_row:
+            self.message.emit(self.tr("合计由各类别自动相加,不能直接填写。"))
+            return True
+        return False
 
     def closeEditor(self, editor, hint) -> None:
         Hint = QAbstractItemDelegate.EndEditHint
