@@ -227,6 +227,15 @@ def test_province_sees_who_reported_and_the_exact_totals(qtbot, tmp_path, monkey
             # and the corrected revision replaces the first in the register
         finally:
             window.close()
+        # The next morning: a window opened on what was imported shows it straight away.
+        again = open_window(qtbot, store, today=date(2015, 9, 11))
+        try:
+            model = again.status_page.model
+            rows = {model.headerData(r, Qt.Orientation.Vertical): r for r in range(22)}
+            assert model.index(rows["德阳市"], 0).data() == "逾期3天"
+            assert again.register_page.proxy.rowCount() == len(bundles) - 1
+        finally:
+            again.close()
     book = openpyxl.load_workbook(target)
     sheet = book["累计"]
     labels = {sheet.cell(r, 1).value: r for r in range(1, sheet.max_row + 1)}

@@ -316,6 +316,8 @@ class MainWindow(QMainWindow):
         self.tabs.blockSignals(False)
         if refresh:
             self.refresh_received()
+        elif province:
+            self.reload_province_pages()  # start-up: the office's month states come later
 
     def show_page(self, name: str) -> None:
         page = {"city": self.city_page, "status": self.status_page,
@@ -327,13 +329,16 @@ class MainWindow(QMainWindow):
         """Show what is stored now (after an import): the city total and the month's state,
         or the province's matrix, totals and register."""
         if self.role == PROVINCE_ROLE:
-            self.status_page.reload()
-            self.totals_page.reload()
-            self.register_page.reload()
+            self.reload_province_pages()
         elif not self.menus.exporting:  # an export reloads the month itself when done
             self.refresh_month_states()  # resets the list: select the month again
             if self.period:
                 self.reload_month(self.period)
+
+    def reload_province_pages(self) -> None:
+        self.status_page.reload()
+        self.totals_page.reload()
+        self.register_page.reload()
 
     def _tab_changed(self, _index: int) -> None:
         self.show_message("")  # a problem of another page
