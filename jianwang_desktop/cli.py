@@ -545,8 +545,6 @@ def cmd_import(args) -> int:
 
 
 def cmd_status(args) -> int:
-    import json
-
     from .core.receiving import is_province
 
     with _open_store(args) as store:

@@ -26,7 +26,6 @@ from .domain import Profile
 from .errors import UserError
 from .formdef import FormDefinition
 from .records import MonthData
-from .resources import resource_path
 from .recipients import provincial_emails
 from .signing import SigningKey
 

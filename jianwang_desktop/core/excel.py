@@ -6,8 +6,8 @@ written, the 填报单位(盖章) / 填报人 / 联系电话 footer and the note
 
 Exactness: openpyxl formats numbers with "%.16g", i.e. through a binary float, and turns
 text starting with "=" into a formula (and "#N/A" into an error). So every cell here is
-written through `_put_text` / `_put_number`, which hand openpyxl the final XML text and
-type; the reader at the bottom parses the sheet XML itself and gets the exact digits back.
+written with its final XML text and type (`_put_text`, `_number_text`); the reader at
+the bottom parses the sheet XML itself and gets the exact digits back.
 """
 
 from __future__ import annotations
@@ -128,13 +128,8 @@ def _unescape_ooxml(text: str) -> str:
     return _OOXML_CODE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
-def _put_number(cell, value: int | Decimal) -> None:
-    """The exact digits go into the XML; Excel shows them with the cell's fixed format."""
-    cell._value = _number_text(value)
-    cell.data_type = "n"
-
-
 def _number_text(value: int | Decimal) -> str:
+    """The exact digits that go into the XML; Excel shows them with the cell's fixed format."""
     return format_amount(value) if isinstance(value, Decimal) else str(int(value))
 
 
@@ -316,10 +311,12 @@ class _SheetWriter:
         for i, (key, value, data_type) in enumerate(cells, start=1):
             cell = self.ws.cell(row=row, column=i)
             cell._style = copy(self._styles[key])
-            if value is not None:
-                cell._value = cell.check_string(_escape_ooxml(value)) if data_type == "s" \
-                    else value
-                cell.data_type = data_type
+            if value is None:
+                continue
+            if data_type == "s":
+                _put_text(cell, value)
+            else:
+                cell._value, cell.data_type = value, "n"
         self.ws.row_dimensions[row].height = height
 
     def _row_xml(self, row: int, height: float, cells: list) -> str:

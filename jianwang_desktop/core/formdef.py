@@ -231,14 +231,6 @@ def forms_dir() -> Path:
 
 
 @cache
-def available_campaigns() -> tuple[str, ...]:
-    names = []
-    for path in sorted(forms_dir().glob("*.json")):
-        names.append(json.loads(path.read_text(encoding="utf-8"))["campaign"])
-    return tuple(names)
-
-
-@cache
 def load_form(campaign: str | None = None) -> FormDefinition:
     """The definition of `campaign`, or of the newest campaign when None."""
     forms = []

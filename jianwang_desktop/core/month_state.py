@@ -18,7 +18,6 @@ HAS_ERRORS = "有错误"
 VALIDATED = "已校验"
 EXPORTED = "已导出"
 CORRECTING = "更正中"  # exported before, a 更正 opened: the next revision is not exported yet
-STATES = (NOT_STARTED, IN_PROGRESS, HAS_ERRORS, VALIDATED, EXPORTED, CORRECTING)
 
 
 @dataclass(frozen=True)

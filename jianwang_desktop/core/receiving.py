@@ -272,19 +272,9 @@ def _insert(store, raw: bytes, sha256: str, kind: str, manifest: dict, result, s
         "manifest, statistics, bundle) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [sha256, kind, manifest["campaign"], manifest["region"], manifest["department"],
          manifest["unit"], manifest["period"], manifest["revision"], manifest["created"],
-         manifest["previous"], _manifest_sha256(raw), result.fingerprint, source,
+         manifest["previous"], result.manifest_sha256, result.fingerprint, source,
          _stamp(now), manifest_raw, statistics, raw])
     return cursor.lastrowid
-
-
-def _manifest_sha256(raw: bytes) -> str:
-    import io
-    import zipfile
-
-    from .bundle import MANIFEST_NAME
-
-    with zipfile.ZipFile(io.BytesIO(raw)) as archive:  # already verified safe to read
-        return hashlib.sha256(archive.read(MANIFEST_NAME)).hexdigest()
 
 
 def _insert_cases(store, bundle_id: int, cases) -> None:
@@ -339,7 +329,3 @@ def received_grid(store, bundle_id: int) -> Grid:
     return grid
 
 
-def received_bytes(store, bundle_id: int) -> bytes:
-    row = store.db.execute("SELECT bundle FROM received_bundles WHERE id = ?",
-                           [bundle_id]).fetchone()
-    return bytes(row[0])

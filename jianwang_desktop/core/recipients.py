@@ -18,7 +18,6 @@ from .domain import Profile, geography
 from .errors import UserError
 from .resources import resource_path
 
-LOCAL_KEY = "local_copyright"
 SETTING_PREFIX = "recipient_email:"
 
 # RFC 5322 dot-atom characters of a local part; no quoted local parts, no IP literals:

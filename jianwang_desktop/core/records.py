@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from .formdef import FormDefinition
@@ -79,5 +79,3 @@ def grid_from_cases(form: FormDefinition, cases: list[CaseRecord]) -> Grid:
     return grid
 
 
-def case_field_names() -> tuple[str, ...]:
-    return tuple(f.name for f in fields(CaseRecord))

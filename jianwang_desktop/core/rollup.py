@@ -88,11 +88,6 @@ def stale_export(store, period: str) -> int | None:
     return record.revision
 
 
-def missing_senders(store, period: str) -> list[Sender]:
-    current = current_bundles(store, period)
-    return [s for s in senders_of(store.profile()) if s not in current]
-
-
 def combined_month(store, period: str) -> MonthData:
     """The month as it is exported: own figures plus what was received (see module doc)."""
     store.form.month(period)

@@ -562,12 +562,6 @@ class Store:
                 "WHERE fingerprint = ?", [region, department, label, fingerprint])
             return True
 
-    def periods_with_data(self) -> list[str]:
-        rows = self.db.execute(
-            "SELECT period FROM months WHERE campaign = ? ORDER BY period", [self.form.campaign]
-        )
-        return [r[0] for r in rows if self.has_data(r[0])]
-
 
 def _open(path: Path) -> Database:
     """Open (or create) the file, refuse a file that is not ours or is from a newer version."""

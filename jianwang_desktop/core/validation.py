@@ -319,5 +319,3 @@ def validate_month(form: FormDefinition, month: MonthData) -> list[Finding]:
     return validate_grid(form, month.statistics) + validate_cases(form, month.cases)
 
 
-def has_errors(findings: list[Finding]) -> bool:
-    return any(f.is_error for f in findings)
