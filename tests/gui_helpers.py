@@ -13,12 +13,14 @@ from jianwang_desktop.gui.main_window import MainWindow
 AUGUST = date(2015, 8, 20)  # the window opens on 2015-08
 
 
-def open_window(qtbot, store, today: date = AUGUST) -> MainWindow:
+def open_window(qtbot, store, today: date = AUGUST, started: bool = True) -> MainWindow:
     window = MainWindow(store, today=today)
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
     qtbot.waitActive(window)
+    if started:  # as the user sees it a moment after the first paint
+        qtbot.waitUntil(lambda: not window.start_pending)
     return window
 
 
@@ -27,8 +29,8 @@ def open_main(qtbot, store):
     """Open main windows on `store` (or another store); they close before the store does."""
     windows = []
 
-    def make(on_store=None, today: date = AUGUST) -> MainWindow:
-        window = open_window(qtbot, on_store or store, today)
+    def make(on_store=None, today: date = AUGUST, started: bool = True) -> MainWindow:
+        window = open_window(qtbot, on_store or store, today, started)
         windows.append(window)
         return window
 

@@ -51,7 +51,7 @@ def test_choosing_a_small_month_while_a_big_one_is_read_leaves_the_window_usable
     add_cases(store, "2015-09", 1)
     monkeypatch.setattr(main_window.MainWindow, "background_threshold", 2)
     months_read = counting(monkeypatch, "read_month")
-    window = open_main()
+    window = open_main(started=False)  # while the month is still being read
     assert window.loading
     window.month_list.setCurrentIndex(window.month_model.index(2))  # 2015-09, read at once
     assert window.period == "2015-09" and not window.loading and window.work_pane.isEnabled()
@@ -67,7 +67,7 @@ def test_a_big_month_shows_its_first_cases_greyed_out_while_it_is_read(qtbot, st
     store.set_cell("2015-08", "音乐", "filed", 7)
     monkeypatch.setattr(main_window.MainWindow, "background_threshold", 2)
     monkeypatch.setattr(main_window.MainWindow, "preview_rows", 3)
-    window = open_main()
+    window = open_main(started=False)  # while the month is still being read
     assert window.loading and not window.work_pane.isEnabled()
     assert [c.number for c in window.case_model.cases()] == [f"2015-08-{i:03d}" for i in (1, 2, 3)]
     assert window.statistics_model.read_only

@@ -165,7 +165,7 @@ def test_cases_are_there_after_a_restart(qtbot, db_path, store, open_main):
     store.close()
     with Store(db_path) as again:
         window2 = open_main(again)
-        qtbot.waitUntil(lambda: not window2.month_states_pending)  # before `again` closes
+        qtbot.waitUntil(lambda: not window2.start_pending)  # before `again` closes
         assert window2.case_model.rowCount() == 1
         window2.select_case(window2.case_model.case_at(0).id)
         assert window2.case_editor.fields["name"].text() == "重启后仍在的案件"
@@ -179,7 +179,7 @@ def test_a_big_month_is_read_off_the_ui_thread(qtbot, store, open_main, monkeypa
         store.add_case("2015-08", sample_case(store.form, i))
     store.add_case("2015-09", sample_case(store.form, 1).copy(number="201509-001"))
     monkeypatch.setattr(MainWindow, "background_threshold", 2)
-    window = open_main()
+    window = open_main(started=False)
     assert window.loading and not window.work_pane.isEnabled()
     assert "检查中" in window.month_model.index(1).data()
     qtbot.waitUntil(lambda: not window.loading and not window.checking, timeout=10000)

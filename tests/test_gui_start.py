@@ -39,9 +39,9 @@ def test_the_month_list_shows_state_due_date_and_days(qtbot, store, open_main):
     store.set_cells("2015-08", {(c, k): v for c, row in grid.items() for k, v in row.items()})
     store.set_cell("2015-09", "音乐", "filed", 1)
     window = open_main(today=date(2015, 9, 1))
-    assert "检查中" in window.month_model.index(0).data() or not window.month_states_pending
+    assert "检查中" in window.month_model.index(0).data() or not window.start_pending
     # The other months' states are worked out once the window has painted.
-    qtbot.waitUntil(lambda: not window.month_states_pending)
+    qtbot.waitUntil(lambda: not window.start_pending)
     texts = [window.month_model.index(r).data() for r in range(5)]
     assert "2015年7月" in texts[0] and "【有错误】" in texts[0] and "已逾期 33 天" in texts[0]
     # Checked is not sent: the countdown stays until the month is exported.
@@ -67,7 +67,9 @@ def test_the_countdown_of_a_checked_month_goes_only_with_its_export(store, open_
 def test_the_program_starts_paints_and_exits(tmp_path):
     r = run_cli("--exit-after-start", db=tmp_path / "fresh.db")
     assert r.returncode == 0, r.stderr.decode("utf-8")
-    assert "主窗口已打开并绘制" in r.stdout.decode("utf-8")  # printed only after a paint event
+    out = r.stdout.decode("utf-8")
+    assert "主窗口已打开并绘制" in out  # printed only after a paint event
+    assert "启动完成,程序正常" in out  # and after the start-up work that follows it
     assert (tmp_path / "fresh.db").exists()
     assert not (tmp_path / "fresh.db.lock").exists()  # released on exit
 
@@ -81,3 +83,34 @@ def test_exit_after_start_fails_with_the_reason_on_a_file_that_is_not_ours(tmp_p
     assert "主窗口已打开" not in r.stdout.decode("utf-8")
     assert not_ours.read_bytes() == b"not a database at all\n"
 
+
+
+BROKEN_CHECK = """
+import sys
+from jianwang_desktop.gui.main_window import MainWindow
+
+def broken_check(self):
+    raise RuntimeError("校验坏了")
+
+MainWindow.check_now = broken_check
+from jianwang_desktop.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_exit_after_start_fails_on_an_error_after_the_first_paint(tmp_path):
+    """An error in the start-up work after the first paint (which a user's session only
+    prints) fails the smoke test: here the month's check raises."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    r = subprocess.run([sys.executable, "-c", BROKEN_CHECK, "--db", str(tmp_path / "a.db"),
+                        "--exit-after-start"], capture_output=True, cwd=ROOT, timeout=120,
+                       env=dict(os.environ, PYTHONIOENCODING="utf-8"))
+    out, err = r.stdout.decode("utf-8"), r.stderr.decode("utf-8")
+    assert r.returncode == 1, err
+    assert "主窗口已打开并绘制" in out and "启动完成" not in out  # it did paint
+    assert "启动时出错" in err and "校验坏了" in err

@@ -176,7 +176,7 @@ def test_everything_is_there_after_a_restart(qtbot, db_path, store, open_main):
     store.close()
     with Store(db_path) as again:
         window2 = open_main(again)
-        qtbot.waitUntil(lambda: not window2.month_states_pending)  # before `again` closes
+        qtbot.waitUntil(lambda: not window2.start_pending)  # before `again` closes
         assert cell_text(window2, 2, 0) == "9"
         assert cell_text(window2, 3, 2) == "1.5" and cell_text(window2, 3, 3) == "2"
         assert cell_text(window2, TOTAL, 0) == "9"

@@ -83,45 +83,76 @@ def run_gui(db_path: Path | None, exit_after_start: bool = False) -> int:
             if not SetupDialog(store).exec():
                 return 0  # nothing set up, nothing to show; the next start asks again
         window = MainWindow(store)
-        if exit_after_start:
-            first_paint = QuitAfterFirstPaint(window)
-        window.show()
-        status = app.exec()
-        if exit_after_start:
-            return first_paint.report()
-        return status
+        try:
+            if exit_after_start:
+                first_paint = QuitAfterFirstPaint(window)
+            window.show()
+            status = app.exec()
+            if exit_after_start:
+                return first_paint.report()
+            return status
+        finally:
+            window.close()  # nothing of it outlives its store (closing twice is harmless)
+            window.deleteLater()
     finally:
         store.close()
         lock.unlock()
 
 
 class QuitAfterFirstPaint(QObject):
-    """For `--exit-after-start`: quit once the window has really painted, or fail after a wait."""
+    """For `--exit-after-start`: say when the window has really painted, let the start-up
+    work that follows the first paint finish, then quit; fail on a timeout or on any error
+    raised meanwhile (which a user's session would only print and carry on after)."""
 
     TIMEOUT_MS = 60_000
 
     def __init__(self, window):
         super().__init__(window)
+        self.window = window
         self.painted = False
+        self.errors: list[str] = []
+        self._previous_hook = sys.excepthook
+        sys.excepthook = self._record
         window.installEventFilter(self)
+        window.started.connect(self._quit_when_started)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(QApplication.quit)
         self._timer.start(self.TIMEOUT_MS)
 
+    def _record(self, kind, value, traceback) -> None:
+        self._previous_hook(kind, value, traceback)
+        self.errors.append(f"{kind.__name__}: {value}")
+        QApplication.quit()
+
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.Paint and not self.painted:
             self.painted = True
-            # Quit from the next turn of the loop, once this paint (children included) is done.
-            QTimer.singleShot(0, QApplication.quit)
+            # From the next turn of the loop, once this paint (children included) is done.
+            QTimer.singleShot(0, self._report_paint)
         return False
 
+    def _report_paint(self) -> None:
+        print("主窗口已打开并绘制。", flush=True)
+        self._quit_when_started()
+
+    def _quit_when_started(self) -> None:
+        if self.painted and not self.window.start_pending:
+            QTimer.singleShot(0, QApplication.quit)
+
     def report(self) -> int:
+        sys.excepthook = self._previous_hook
+        if self.errors:
+            print("错误:启动时出错:" + ";".join(self.errors), file=sys.stderr)
+            return 1
         if not self.painted:
             print(f"错误:主窗口在 {self.TIMEOUT_MS // 1000} 秒内没有绘制出来(显示环境有问题?)。",
                   file=sys.stderr)
             return 3
-        print("主窗口已打开并绘制,程序正常。", flush=True)
+        if self.window.start_pending:
+            print(f"错误:启动后的检查在 {self.TIMEOUT_MS // 1000} 秒内没有完成。", file=sys.stderr)
+            return 3
+        print("启动完成,程序正常。", flush=True)
         return 0
 
 

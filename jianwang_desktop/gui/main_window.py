@@ -62,6 +62,7 @@ def read_statuses(path, periods) -> list[MonthStatus]:
 
 class MainWindow(QMainWindow):
     findings_updated = Signal()
+    started = Signal()  # the start-up work left for after the first paint is done
     # Months with more cases than this are checked on a worker thread.
     background_threshold = 5000
     minimum_size = (800, 560)  # the whole window, menus and status bar included
@@ -81,6 +82,10 @@ class MainWindow(QMainWindow):
         self.loading = False  # a month is being read on a worker thread
         self._loading_period = ""  # the month being read while loading
         self._states_to_fill: list[str] = []  # months whose state the list still lacks
+        # Start-up: the first paint shows the month; its check (findings, the month's state)
+        # and the other months' states follow at once, after it.
+        self._painted = False
+        self._check_after_paint = False
 
         self.panel = load_ui("main_panel", self, custom=(StatisticsView,))
         # The panel scrolls rather than the window growing past the screen: a 1366×768
@@ -385,14 +390,27 @@ class MainWindow(QMainWindow):
             self._fill_month_states()
 
     def event(self, event) -> bool:
-        if event.type() == QEvent.Type.Paint and self._states_to_fill:
-            # Once this paint is done; not if the window was closed meanwhile (and its store).
-            QTimer.singleShot(0, lambda: self.isVisible() and self._fill_month_states())
+        if event.type() == QEvent.Type.Paint:
+            self._painted = True
+            if self.start_pending:
+                QTimer.singleShot(0, self._finish_start)  # once this paint is done
         return super().event(event)
 
     @property
-    def month_states_pending(self) -> bool:
-        return bool(self._states_to_fill)
+    def start_pending(self) -> bool:
+        """Start-up work the first paint did not wait for: the shown month's check, the
+        other months' states."""
+        return self._check_after_paint or bool(self._states_to_fill)
+
+    def _finish_start(self) -> None:
+        if not (self.isVisible() and self.start_pending):
+            return  # done after an earlier paint, or closed meanwhile (and its store)
+        if self._check_after_paint:
+            self._check_after_paint = False
+            self.check_now()
+        if self._states_to_fill:
+            self._fill_month_states()
+        self.started.emit()
 
     def _fill_month_states(self) -> None:
         periods, self._states_to_fill = self._states_to_fill, []
@@ -477,9 +495,12 @@ class MainWindow(QMainWindow):
                 when=days_left_text(definition.due, self.today)))
         self.statusBar().showMessage(f"{APP_DISPLAY_NAME} · {self.store.path}")
         self._update_case_count()
-        self.check_now()
-        if self.role == CITY_ROLE:
-            self.city_page.show_period(period)
+        if self._painted:
+            self.check_now()
+        else:
+            self._check_after_paint = True
+        if self.role == CITY_ROLE and self.tabs.currentWidget() is self.city_page:
+            self.city_page.show_period(period)  # else when its tab is chosen
 
     def _show_lock(self, period: str, locked: bool) -> None:
         """The banner of an exported month: locked, or 更正中 with the revision to export."""

@@ -6,11 +6,31 @@ loader through `custom`, so the file names the class and the loader builds it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QFile, QIODevice
+from functools import cache
+
+from PySide6.QtCore import QCoreApplication, QFile, QIODevice
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QWidget
 
 from ..core.resources import ui_dir
+
+
+_registered: set[type] = set()  # our widget classes the loader knows
+
+
+@cache
+def _loader() -> QUiLoader:
+    """One loader for every form, made without Qt Designer's plugin folders: a new
+    QUiLoader loads each Designer plugin it finds there (PySide's own, Qt Quick's, Qt
+    WebEngine's, with their libraries) although our forms use only standard widgets and
+    our own registered classes. That cost a few hundredths of a second at every start."""
+    paths = QCoreApplication.libraryPaths()
+    QCoreApplication.setLibraryPaths([])
+    try:
+        loader = QUiLoader()
+    finally:
+        QCoreApplication.setLibraryPaths(paths)
+    return loader
 
 
 def load_ui(name: str, parent: QWidget | None = None, custom: tuple[type, ...] = ()) -> QWidget:
@@ -18,9 +38,14 @@ def load_ui(name: str, parent: QWidget | None = None, custom: tuple[type, ...] =
     file = QFile(str(path))
     if not file.open(QIODevice.OpenModeFlag.ReadOnly):
         raise FileNotFoundError(f"界面文件 {path} 无法打开")
-    loader = QUiLoader()
+    loader = _loader()
     for cls in custom:
-        loader.registerCustomWidget(cls)
+        if cls not in _registered:
+            loader.registerCustomWidget(cls)
+            # PySide adds an empty plugin path with it, which has the loader look for
+            # Designer plugins in the current folder at the next load: none wanted.
+            loader.clearPluginPaths()
+            _registered.add(cls)
     try:
         widget = loader.load(file, parent)
     finally:
