@@ -5,18 +5,24 @@ Only `jianwang` with no command (or `gui`) touches Qt, and only then is it impor
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .core.errors import UserError
+
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USER_ERROR = 0, 1, 2
 EXIT_BROKEN_PIPE = 1  # stdout's reader went away (`jianwang … | head`)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="jianwang",
         description="剑网填报:“剑网”专项行动月报的填写、校验、导出与打印。不带命令时打开图形界面。",
@@ -730,6 +736,9 @@ def cmd_gui(args) -> int:
     # or more to every start of the window (the PyInstaller build leaves them out anyway).
     for optional in ("numpy", "pandas"):
         sys.modules.setdefault(optional, None)
+    import gc
+
+    gc.disable()  # until the window has painted: see gui.app.resume_garbage_collection
     from .gui.app import run_gui
 
     return run_gui(args.db, exit_after_start=args.exit_after_start)
@@ -744,11 +753,29 @@ COMMANDS = {"init": cmd_init, "load": cmd_load, "dump": cmd_dump, "check": cmd_c
             "history": cmd_history, "gui": cmd_gui, None: cmd_gui}
 
 
+def window_arguments(argv: list[str]) -> SimpleNamespace | None:
+    """`jianwang [--db PATH] [--exit-after-start] [gui]`, the plain start of the window, read
+    without building the parser of every command (several milliseconds of every start);
+    None for anything else, which the full parser reads (or explains)."""
+    db, exit_after_start, rest = None, False, list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--exit-after-start":
+            exit_after_start = True
+        elif arg == "--db" and rest and rest[0] and not rest[0].startswith("-"):
+            db = Path(rest.pop(0))
+        elif arg.startswith("--db=") and len(arg) > len("--db="):
+            db = Path(arg[len("--db="):])
+        elif arg != "gui" or rest:  # `gui` is a command: options come before it
+            return None
+    return SimpleNamespace(command=None, db=db, exit_after_start=exit_after_start)
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    args = build_parser().parse_args(argv)
+    args = window_arguments(sys.argv[1:] if argv is None else argv) or build_parser().parse_args(argv)
     try:
         try:
             code = COMMANDS[args.command](args)

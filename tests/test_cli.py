@@ -1,4 +1,8 @@
 import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jianwang_desktop.core.interchange import month_to_dict
 from jianwang_desktop.core.formdef import load_form
@@ -86,3 +90,30 @@ def test_module_and_console_script_agree(tmp_path):
     assert r.returncode == 0
     for command in ("init", "load", "dump", "check"):
         assert command in out(r)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["--db", "--db=a.db", "--db=", "b.db", "-x", "", "gui", "check",
+                                 "--exit-after-start", "--version", "--help", "--exit"]),
+                max_size=5))
+def test_the_quick_reading_of_a_window_start_agrees_with_the_full_parser(argv):
+    """`jianwang [--db PATH] [--exit-after-start] [gui]` skips building the parser of every
+    command; what it reads must be what the parser reads, and anything else goes to it."""
+    from jianwang_desktop.cli import build_parser, window_arguments
+
+    quick = window_arguments(argv)
+    if quick is None:
+        return
+    full = build_parser().parse_args(argv)  # accepted by the quick reading: valid here too
+    assert full.command in (None, "gui")
+    assert (quick.db, quick.exit_after_start) == (full.db, full.exit_after_start)
+
+
+def test_the_quick_reading_takes_the_plain_starts_only():
+    from jianwang_desktop.cli import window_arguments
+
+    assert window_arguments([]).db is None
+    assert window_arguments(["--db", "x.db", "--exit-after-start"]).db == Path("x.db")
+    assert window_arguments(["--db=x.db", "gui"]).exit_after_start is False
+    for other in (["check"], ["--help"], ["gui", "--db", "x.db"], ["--db"], ["--version"]):
+        assert window_arguments(other) is None

@@ -85,6 +85,19 @@ def test_exit_after_start_fails_with_the_reason_on_a_file_that_is_not_ours(tmp_p
 
 
 
+def start_with(script: str, db):
+    """`jianwang --db DB --exit-after-start` run by `script` (which patches something first)."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    return subprocess.run([sys.executable, "-c", script, "--db", str(db), "--exit-after-start"],
+                          capture_output=True, cwd=ROOT, timeout=120,
+                          env=dict(os.environ, PYTHONIOENCODING="utf-8"))
+
+
 BROKEN_CHECK = """
 import sys
 from jianwang_desktop.gui.main_window import MainWindow
@@ -101,16 +114,29 @@ sys.exit(main(sys.argv[1:]))
 def test_exit_after_start_fails_on_an_error_after_the_first_paint(tmp_path):
     """An error in the start-up work after the first paint (which a user's session only
     prints) fails the smoke test: here the month's check raises."""
-    import os
-    import subprocess
-    import sys
-
-    from conftest import ROOT
-
-    r = subprocess.run([sys.executable, "-c", BROKEN_CHECK, "--db", str(tmp_path / "a.db"),
-                        "--exit-after-start"], capture_output=True, cwd=ROOT, timeout=120,
-                       env=dict(os.environ, PYTHONIOENCODING="utf-8"))
+    r = start_with(BROKEN_CHECK, tmp_path / "a.db")
     out, err = r.stdout.decode("utf-8"), r.stderr.decode("utf-8")
     assert r.returncode == 1, err
     assert "主窗口已打开并绘制" in out and "启动完成" not in out  # it did paint
     assert "启动时出错" in err and "校验坏了" in err
+
+
+GC_AFTER_START = """
+import gc, sys
+from jianwang_desktop.gui.main_window import MainWindow
+
+seen = []
+finish = MainWindow._finish_start
+MainWindow._finish_start = lambda self: (seen.append(gc.isenabled()), finish(self))
+from jianwang_desktop.cli import main
+code = main(sys.argv[1:])
+print("gc", seen, gc.isenabled(), gc.get_freeze_count() > 0)
+sys.exit(code)
+"""
+
+
+def test_the_garbage_collector_is_off_until_the_first_paint_and_back_after(tmp_path):
+    r = start_with(GC_AFTER_START, tmp_path / "a.db")
+    assert r.returncode == 0, r.stderr.decode("utf-8")
+    # Off while the window was built and painted; on again, with the start-up's objects frozen.
+    assert "gc [False] True True" in r.stdout.decode("utf-8")

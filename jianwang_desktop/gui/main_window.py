@@ -390,10 +390,9 @@ class MainWindow(QMainWindow):
             self._fill_month_states()
 
     def event(self, event) -> bool:
-        if event.type() == QEvent.Type.Paint:
+        if event.type() == QEvent.Type.Paint and not self._painted:
             self._painted = True
-            if self.start_pending:
-                QTimer.singleShot(0, self._finish_start)  # once this paint is done
+            QTimer.singleShot(0, self._finish_start)  # once this first paint is done
         return super().event(event)
 
     @property
@@ -403,8 +402,8 @@ class MainWindow(QMainWindow):
         return self._check_after_paint or bool(self._states_to_fill)
 
     def _finish_start(self) -> None:
-        if not (self.isVisible() and self.start_pending):
-            return  # done after an earlier paint, or closed meanwhile (and its store)
+        if not self.isVisible():
+            return  # closed meanwhile (and its store)
         if self._check_after_paint:
             self._check_after_paint = False
             self.check_now()
