@@ -11,14 +11,13 @@ import openpyxl
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 
 from jianwang_desktop.core import excel
 from jianwang_desktop.core.completeness import LATE, MISSING, ON_TIME
 from jianwang_desktop.core.receiving import received
 from jianwang_desktop.core.records import MonthData
 from jianwang_desktop.core.store import Store
-from jianwang_desktop.gui import menus as menus_module
 from jianwang_desktop.gui import province_pages, received_import
 from jianwang_desktop.gui.received_matrix_model import STATUS_COLOURS
 from jianwang_desktop.gui.statistics_model import display_value
@@ -107,7 +106,7 @@ def test_city_imports_both_departments_and_exports_their_sum(qtbot, tmp_path, mo
             # The own 附件1 is still the office's own figures, editable.
             assert window.statistics_model.grid() == own
 
-            monkeypatch.setattr(menus_module.QFileDialog, "getExistingDirectory",
+            monkeypatch.setattr(QFileDialog, "getExistingDirectory",
                                 lambda *a, **k: str(sent))
             window.menus.export_action.trigger()
             qtbot.waitUntil(lambda: not window.menus.exporting and store.is_locked(PERIOD),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from .. import APP_DISPLAY_NAME, APP_NAME, ORGANIZATION, __version__
 from ..core.errors import UserError
@@ -196,6 +196,8 @@ def _refuse(error: UserError, exit_after_start: bool) -> int:
     if exit_after_start:
         print(f"错误:{error}", file=sys.stderr)
     else:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, APP_DISPLAY_NAME, str(error))
     return 2
 

@@ -6,17 +6,30 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFrame, QHeaderView, QLabel, QScrollArea, QTableView, QWidget
 
 from ..core.rollup import city_breakdown, combined_month, stale_export
-from .received_city_model import CityBreakdownModel
 from .statistics_model import StatisticsModel
 from .statistics_view import StatisticsView
 from .uiload import child, embed, make_title
 
 
 class CityPage(QWidget):
+    """Built when first shown or asked for a month: most starts never open this tab."""
+
     def __init__(self, store, parent=None):
         super().__init__(parent)
         self.store = store
-        form = store.form
+        self.period = ""
+        self.ui: QWidget | None = None
+
+    def showEvent(self, event) -> None:
+        self._build()
+        super().showEvent(event)
+
+    def _build(self) -> None:
+        if self.ui is not None:
+            return
+        from .received_city_model import CityBreakdownModel  # with completeness and signing
+
+        form = self.store.form
         self.ui = embed(self, "city_page", custom=(StatisticsView,))
         # The tallest page of the window: it scrolls on a short screen rather than setting
         # the height of every page (and leaving no room for the message bar).
@@ -44,10 +57,10 @@ class CityPage(QWidget):
         self.total_model = StatisticsModel(form, parent=self)  # no store: read only
         self.total_view.setModel(self.total_model)
         self.total_view.use_form(form)
-        self.period = ""
 
     def show_period(self, period: str) -> None:
         """Read the month again from the store (after a month change, an edit or an import)."""
+        self._build()
         form = self.store.form
         self.period = period
         rows = city_breakdown(self.store, period)

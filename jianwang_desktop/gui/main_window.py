@@ -8,7 +8,7 @@ from datetime import date
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QFrame, QHeaderView,
-                               QLabel, QLineEdit, QListView, QMainWindow, QMessageBox,
+                               QLabel, QLineEdit, QListView, QMainWindow,
                                QPushButton, QScrollArea, QTableView, QTabWidget, QWidget)
 
 from .. import APP_DISPLAY_NAME
@@ -724,6 +724,8 @@ class MainWindow(QMainWindow):
         self._add(case.copy(number="", id=None))
 
     def delete_case(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         if not self.delete_case_button.isEnabled():
             return
         self.case_editor.flush()

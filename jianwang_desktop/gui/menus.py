@@ -11,10 +11,9 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, QUrl
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLineEdit, QMessageBox, QProgressDialog,
-                               QToolBar)
+from PySide6.QtWidgets import QLineEdit, QProgressDialog, QToolBar
 
 from .. import APP_DISPLAY_NAME, __version__
 from ..core.errors import UserError
@@ -23,6 +22,8 @@ from .background import run_with_progress
 from .ui_dialog import UiDialog
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QUrl
+
     from .main_window import MainWindow
 
 EXPORT_DIR_SETTING = "last_export_dir"  # the folder the last bundle went to
@@ -198,6 +199,8 @@ class MainMenus(QObject):
     # ------------------------------------------------------------ helpers
 
     def _folder_setting(self, key: str) -> str:
+        from PySide6.QtCore import QStandardPaths
+
         folder = self.store.setting(key) or ""
         if folder and Path(folder).is_dir():
             return folder
@@ -222,6 +225,8 @@ class MainMenus(QObject):
 
     @shows_refusals
     def import_file(self) -> None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         from ..core.interchange import load_into_store, month_from_dict, parse_json
 
         if not self.ready():
@@ -257,6 +262,8 @@ class MainMenus(QObject):
 
     @shows_refusals
     def dump_file(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         from ..core.interchange import dump_month
 
         if not self.ready():
@@ -286,6 +293,8 @@ class MainMenus(QObject):
 
     @shows_refusals
     def export_bundle(self) -> None:
+        from PySide6.QtWidgets import QFileDialog, QInputDialog
+
         from ..core.signing import needs_passphrase
 
         if not self.ready():
@@ -389,6 +398,8 @@ class MainMenus(QObject):
             10000)
 
     def _choose_form(self, title: str) -> int | None:
+        from PySide6.QtWidgets import QInputDialog
+
         form = self.store.form
         items = [f"{form.statistics_form.attachment} {form.statistics_form.title}",
                  f"{form.cases_form.attachment} {form.cases_form.title}"]
@@ -413,6 +424,8 @@ class MainMenus(QObject):
 
     @shows_refusals
     def export_pdf(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         from .printing import print_source, stamp_for, write_pdf
 
         if not self.ready():
@@ -500,6 +513,8 @@ class MainMenus(QObject):
     # ------------------------------------------------------------ 帮助
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(self.window, self.tr("关于{app}").format(app=APP_DISPLAY_NAME), self.tr(
             "<h3>{app} {version}</h3><p>“{campaign}”专项行动月报的离线填报、校验、签名导出、打印与报送。</p>"
             "<p>依据:{notice}</p><p>数据只保存在本机,不联网也能使用。</p>").format(
