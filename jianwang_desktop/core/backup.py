@@ -10,7 +10,6 @@ kept (setting `backup_keep`, default 30).
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import sqlite3
@@ -26,8 +25,6 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from .store import Store
-
-log = logging.getLogger(__name__)
 
 FOLDER = "backups"
 DEFAULT_KEEP = 30
@@ -81,10 +78,18 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
         match = _NAME.match(entry.name)
         if not match or match["stem"] != Path(db_path).stem or not entry.is_file():
             continue
-        taken = datetime.strptime(match["stamp"], _STAMP)
+        taken = _taken(match["stamp"])
         found.append((taken, int(match["seq"] or 1), BackupInfo(entry, taken, match["reason"])))
     found.sort(key=lambda t: (t[0], t[1]), reverse=True)
     return [info for _, _, info in found]
+
+
+def _taken(stamp: str) -> datetime:
+    """`_STAMP`'s digits as a datetime, as strptime reads them (an impossible date or time
+    is a ValueError in both): listed at every start, where the first strptime call would
+    cost a few ms importing _strptime, locale and calendar and building its patterns."""
+    return datetime(int(stamp[0:4]), int(stamp[5:7]), int(stamp[8:10]),
+                    int(stamp[11:13]), int(stamp[13:15]), int(stamp[15:17]))
 
 
 def newest_backup(db_path: Path) -> BackupInfo | None:
@@ -163,7 +168,7 @@ def _prune(db_path: Path, keep: int) -> None:
         try:
             old.path.unlink()
         except OSError as e:  # a copy we cannot delete is harmless; the next prune retries
-            log.warning("cannot remove old backup %s: %s", old.path, e)
+            _warn("cannot remove old backup %s: %s", old.path, e)
 
 
 def backup_now(store: "Store", reason: str = "manual") -> BackupInfo:
@@ -189,7 +194,13 @@ def on_open(db: "Database", db_path: Path, migrating: bool) -> None:
     try:
         copy_database(db.conn, db_path, "daily")
     except UserError as e:
-        log.warning("daily backup failed: %s", e)
+        _warn("daily backup failed: %s", e)
+
+
+def _warn(message: str, *args) -> None:
+    import logging  # only when a copy fails: the command line need not load it otherwise
+
+    logging.getLogger(__name__).warning(message, *args)
 
 
 # ---------------------------------------------------------------- damaged files

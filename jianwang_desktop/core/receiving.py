@@ -9,7 +9,6 @@ one of an office and month is the highest revision received.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -19,7 +18,6 @@ from pathlib import Path
 from .domain import Department, Profile, geography
 from .errors import UserError
 from .records import CASE_TEXT_FIELDS, Grid, empty_grid
-from .signing import grouped
 
 MONTH_KIND = "month"
 IMPORTED, DUPLICATE, HISTORY = "imported", "duplicate", "history"
@@ -141,6 +139,9 @@ def import_bundle(store, raw: bytes, source: str, trust_new: bool = False,
     A first key of an office is trusted (for that office) with `trust_new`, or with
     `trust_fingerprint`: only when the bundle's key has exactly the fingerprint the clerk
     compared, so a file swapped after the comparison is refused."""
+    import hashlib
+
+    from .signing import grouped
     from .verify import verify_bundle
 
     profile = store.profile()
@@ -216,6 +217,8 @@ def _who_we_receive(profile: Profile, expected: list[Sender]) -> str:
 
 def _check_key(store, sender: Sender, manifest: dict, result, trust_new: bool) -> bool:
     """True when the key is to be trusted now (first key of a new office, --trust-new)."""
+    from .signing import grouped
+
     fp = result.fingerprint
     rows = store.db.execute(
         "SELECT DISTINCT region, department, fingerprint FROM received_bundles").fetchall()

@@ -22,10 +22,11 @@ SETTING_PREFIX = "recipient_email:"
 
 # RFC 5322 dot-atom characters of a local part; no quoted local parts, no IP literals:
 # a provincial office's mailbox never needs them, and a typing slip usually produces them.
+# Compiled (and cached by re) when an address is first checked, not at start-up.
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_LOCAL_PART = re.compile(rf"^{_ATOM}(\.{_ATOM})*$")
-_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
-_TLD = re.compile(r"^[A-Za-z]{2,63}$|^xn--[A-Za-z0-9-]{1,59}$")
+_LOCAL_PART = rf"^{_ATOM}(\.{_ATOM})*$"
+_LABEL = r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
+_TLD = r"^[A-Za-z]{2,63}$|^xn--[A-Za-z0-9-]{1,59}$"
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def address_problem(text: object) -> str | None:
         return "@ 前面缺少用户名。"
     if len(local) > 64:
         return "@ 前面的用户名过长(最多 64 个字符)。"
-    if not _LOCAL_PART.match(local):
+    if not re.match(_LOCAL_PART, local):
         return "@ 前面的用户名有不允许的字符,或以点开头、结尾、连续两个点。"
     if not domain:
         return "@ 后面缺少域名,如 163.com。"
@@ -82,9 +83,9 @@ def address_problem(text: object) -> str | None:
     labels = domain.split(".")
     if len(labels) < 2:
         return "域名不完整,应像 163.com 或 sc.gov.cn 这样带点。"
-    if not all(_LABEL.match(label) for label in labels):
+    if not all(re.match(_LABEL, label) for label in labels):
         return "域名只能由字母、数字和连字符组成,各段之间用一个点隔开。"
-    if not _TLD.match(labels[-1]):
+    if not re.match(_TLD, labels[-1]):
         return f"域名的最后一段“{labels[-1]}”不对,应像 com、cn 这样。"
     return None
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -34,12 +33,15 @@ PASSPHRASE_ENV = "JIANWANG_KEY_PASSPHRASE"
 
 REGION_LINE, DEPARTMENT_LINE = "市(州)", "部门"
 
-_PEM_BLOCK = re.compile(
-    r"-----BEGIN PUBLIC KEY-----\s+([A-Za-z0-9+/=\s]+?)-----END PUBLIC KEY-----")
-_BARE_BASE64 = re.compile(r"^[A-Za-z0-9+/]{43}=$")
+# Patterns, compiled (and cached by re) when first used: a start-up needs none of them.
+_PEM_BLOCK = r"-----BEGIN PUBLIC KEY-----\s+([A-Za-z0-9+/=\s]+?)-----END PUBLIC KEY-----"
+_BARE_BASE64 = r"^[A-Za-z0-9+/]{43}=$"
+_PRIVATE_MARKER = rb"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----"
 
 
 def fingerprint(public_raw: bytes) -> str:
+    import hashlib  # loads OpenSSL (a few ms): not at start, where no fingerprint is shown
+
     return hashlib.sha256(public_raw).hexdigest()[:16]
 
 
@@ -120,9 +122,6 @@ class SigningKey:
                                             serialization.PrivateFormat.PKCS8, none))
 
 
-_PRIVATE_MARKER = re.compile(rb"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")
-
-
 def refuse_private_key(document: Path, data: bytes, db_path: str | Path,
                        key: SigningKey) -> None:
     """UserError when a document to be sent is this installation's key file or holds a key."""
@@ -134,7 +133,7 @@ def refuse_private_key(document: Path, data: bytes, db_path: str | Path,
     if is_key_file:
         raise UserError(f"{document.name} 是本机的签名私钥文件,不能报送,未导出。",
                         ["请选择工作计划或总结的文档(.docx、.pdf 等)。私钥只能留在本机。"])
-    if _PRIVATE_MARKER.search(data) or any(secret in data for secret in key.secret_forms()):
+    if re.search(_PRIVATE_MARKER, data) or any(secret in data for secret in key.secret_forms()):
         raise UserError(f"{document.name} 中含有私钥,不能报送,未导出。",
                         ["私钥一旦发出,别人就能冒用签名;请检查文档,去掉私钥后再导出。"])
 
@@ -261,7 +260,7 @@ def installation_public_key(db_path: str | Path) -> PublicKey | None:
 
 def parse_public_key(text: str, source: str = "公钥文件") -> PublicKey:
     """A PEM public key (as `key export` writes), or the bare base64 of the 32 raw bytes."""
-    match = _PEM_BLOCK.search(text)
+    match = re.search(_PEM_BLOCK, text)
     if match:
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -275,7 +274,7 @@ def parse_public_key(text: str, source: str = "公钥文件") -> PublicKey:
         return PublicKey(key.public_bytes(serialization.Encoding.Raw,
                                           serialization.PublicFormat.Raw))
     lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-    if len(lines) == 1 and _BARE_BASE64.match(lines[0]):
+    if len(lines) == 1 and re.match(_BARE_BASE64, lines[0]):
         try:
             return PublicKey(base64.b64decode(lines[0], validate=True))
         except binascii.Error:

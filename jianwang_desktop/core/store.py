@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from .. import APP_NAME
-from . import audit, backup
+from . import backup
 from .domain import Profile
 from .errors import UserError
 from .formdef import FormDefinition, load_form
@@ -29,6 +29,8 @@ from .validation import parse_measure, storable_problems, text_problem, validate
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from . import audit  # imported where used: only a month under 更正 has an audit trail
 
 PROFILE_KEYS = ("region", "department", "unit", "filler", "phone")
 
@@ -173,10 +175,14 @@ class Store:
             before = self._snapshot(period) if audited else None
             yield
             if audited:
+                from . import audit
+
                 changes = audit.differences(before, self._snapshot(period))
                 self._record_changes(period, state, changes)
 
     def _snapshot(self, period: str) -> audit.Snapshot:
+        from . import audit
+
         args = [self.form.campaign, period]
         cells = {(c, m): v for c, m, v in self.db.execute(
             "SELECT category, measure, value FROM statistics WHERE campaign = ? AND period = ?",
@@ -201,6 +207,8 @@ class Store:
 
     def audit_trail(self, period: str) -> list[audit.AuditEntry]:
         """Every change made to the month during its 更正s, oldest first."""
+        from . import audit
+
         rows = self.db.execute(
             "SELECT revision, at, filler, reason, action, target, field, old, new "
             "FROM audit_trail WHERE campaign = ? AND period = ? ORDER BY id",

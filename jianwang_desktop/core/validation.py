@@ -26,9 +26,10 @@ _OPERATORS = {
     "!=": operator.ne,
 }
 
-# Landline with area code (028-86697093, 0816-2345678, optional extension) or a mobile.
-_LANDLINE = re.compile(r"^0\d{2,3}-\d{7,8}(?:(?:-|转|ext\.?)\d{1,6})?$")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# Landline with area code (028-86697093, 0816-2345678, optional extension) or a mobile;
+# compiled (and cached by re) when a phone number is first checked, not at start-up.
+_LANDLINE = r"^0\d{2,3}-\d{7,8}(?:(?:-|转|ext\.?)\d{1,6})?$"
+_MOBILE = r"^1[3-9]\d{9}$"
 _ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 # What text_problem refuses character by character: control characters other than the
 # allowed ones (Unicode category Cc is exactly U+0000–001F and U+007F–009F) and lone
@@ -131,7 +132,7 @@ def phone_problem(phone: str) -> str | None:
     phone = phone.strip() if isinstance(phone, str) else ""
     if not phone:
         return "必须填写联系电话"
-    if _LANDLINE.match(phone) or _MOBILE.match(phone):
+    if re.match(_LANDLINE, phone) or re.match(_MOBILE, phone):
         return None
     return "联系电话格式不对:固定电话写区号-号码(如 028-86697093、0816-2345678,分机可写 -123),手机写 11 位号码"
 
