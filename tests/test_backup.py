@@ -90,6 +90,23 @@ def test_only_the_newest_n_are_kept(store, db_path, monkeypatch):
     assert [b.name for b in backup.list_backups(db_path)] == names[::-1][:3]
 
 
+def test_a_file_named_like_a_backup_with_an_impossible_date_is_left_alone(store, db_path,
+                                                                         monkeypatch):
+    """Someone's copy with a made-up name (month 13) once stopped every start with a
+    traceback; it is not one of ours: not listed, not pruned, the database opens."""
+    Clock(monkeypatch, datetime(2015, 8, 3, 9, 0, 0))
+    made = backup.backup_now(store)
+    odd = backup.backup_folder(db_path) / made.name.replace("2015-08-03", "2015-13-01")
+    odd.write_bytes(made.path.read_bytes())
+    store.set_setting(backup.KEEP_SETTING, "1")
+    assert backup.list_backups(db_path) == [made]
+    backup.backup_now(store)  # prunes to one: the odd file is not ours to delete
+    assert odd.exists()
+    store.close()
+    with Store(db_path) as again:
+        assert again.profile() == MIANYANG
+
+
 def test_two_copies_in_one_second_get_distinct_names(store, db_path, monkeypatch):
     Clock(monkeypatch, datetime(2015, 8, 3, 9, 0, 0))
     first, second = backup.backup_now(store), backup.backup_now(store)

@@ -78,7 +78,10 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
         match = _NAME.match(entry.name)
         if not match or match["stem"] != Path(db_path).stem or not entry.is_file():
             continue
-        taken = _taken(match["stamp"])
+        try:
+            taken = _taken(match["stamp"])
+        except ValueError:  # e.g. month 13: not a copy this program made; left alone
+            continue
         found.append((taken, int(match["seq"] or 1), BackupInfo(entry, taken, match["reason"])))
     found.sort(key=lambda t: (t[0], t[1]), reverse=True)
     return [info for _, _, info in found]
