@@ -202,3 +202,19 @@ def test_a_big_month_is_checked_off_the_ui_thread(qtbot, store, open_main):
     assert not window.checking
     names = [f for f in window.findings_model.findings() if f.field == "name"]
     assert len(names) == 1 and names[0].case_index == 1
+
+
+def test_the_case_pane_is_made_when_first_shown_with_what_it_was_given(qtbot, store, open_main):
+    store.add_case("2015-08", sample_case(store.form, 1).copy(source="群众举报"))
+    window = open_main()
+    editor = window.case_editor
+    assert not editor.built  # the window opens on 附件1: no combo or text box made yet
+    editor.flush()  # closing or changing month meanwhile: nothing typed, nothing stored
+    assert store.load_cases("2015-08")[0].source == "群众举报"
+    window.tabs.setCurrentWidget(window.cases_page)
+    assert editor.built and editor.isVisible()
+    sources = [editor.source.itemText(i) for i in range(editor.source.count())]
+    assert sources == store.case_sources()  # given before it was made
+    assert not editor.ui.isEnabled()  # no case chosen yet
+    window.select_case(window.case_model.case_at(0).id)
+    assert editor.fields["source"].currentText() == "群众举报" and editor.ui.isEnabled()

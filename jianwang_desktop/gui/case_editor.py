@@ -20,35 +20,59 @@ AUTOSAVE_MS = 700  # a multi-line text is stored this long after the last keystr
 
 
 class CaseEditor(QWidget):
+    """Its fields are made when the pane is first shown (or a field is asked for): the
+    window opens on 附件1, and a first combo box and text box cost Qt several
+    milliseconds to make. Until then it keeps the case and sources it is given."""
+
     committed = Signal(object)  # a CaseRecord that differs from the one shown: store it
 
     def __init__(self, form: FormDefinition, parent=None):
         super().__init__(parent)
         self.form = form
-        self.ui = load_ui("case_editor", self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.ui)
+        self.ui: QWidget | None = None
         self._case: CaseRecord | None = None
         self._index = 0
         self._loading = False
-        self.fields: dict[str, QWidget] = {}
+        self._sources: list[str] = []
+        self._fields: dict[str, QWidget] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    @property
+    def built(self) -> bool:
+        return self.ui is not None
+
+    @property
+    def fields(self) -> dict[str, QWidget]:
+        self._build()
+        return self._fields
+
+    def showEvent(self, event) -> None:
+        self._build()
+        super().showEvent(event)
+
+    def _build(self) -> None:
+        if self.ui is not None:
+            return
+        form = self.form
+        self.ui = load_ui("case_editor", self)
+        self.layout().addWidget(self.ui)
         for key, name in LINE_FIELDS.items():
             edit = child(self.ui, QLineEdit, name)
             edit.setMaxLength(form.case_column(key).max_length)
             edit.editingFinished.connect(self.commit)
             edit.textChanged.connect(self.check)
-            self.fields[key] = edit
+            self._fields[key] = edit
         self.source: QComboBox = child(self.ui, QComboBox, "sourceCombo")
         self.source.lineEdit().editingFinished.connect(self.commit)
         self.source.activated.connect(lambda _: self.commit())
         self.source.currentTextChanged.connect(self.check)
-        self.fields["source"] = self.source
+        self._fields["source"] = self.source
         self.category: QComboBox = child(self.ui, QComboBox, "categoryCombo")
         self.category.addItems(form.categories)
         self.category.setPlaceholderText(self.tr("请选择"))
         self.category.currentIndexChanged.connect(lambda _: self.commit())
-        self.fields["category"] = self.category
+        self._fields["category"] = self.category
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_MS)
@@ -57,7 +81,7 @@ class CaseEditor(QWidget):
             edit = child(self.ui, QPlainTextEdit, name)
             edit.textChanged.connect(self._text_changed)
             edit.installEventFilter(self)
-            self.fields[key] = edit
+            self._fields[key] = edit
         box = child(self.ui, QGroupBox, "measuresBox")
         grid: QGridLayout = box.layout()
         self.measure_edits: dict[str, QLineEdit] = {}
@@ -72,18 +96,22 @@ class CaseEditor(QWidget):
             grid.addWidget(caption, i // 2, (i % 2) * 2)
             grid.addWidget(edit, i // 2, (i % 2) * 2 + 1)
             self.measure_edits[measure.key] = edit
-            self.fields[measure.key] = edit
+            self._fields[measure.key] = edit
         self.problem_label: QLabel = child(self.ui, QLabel, "problemLabel")
         # Tab goes through the fields as they appear, the generated number fields included.
-        order = [self.fields[k] for k in (*LINE_FIELDS, "source", "category")]
-        order += list(self.measure_edits.values()) + [self.fields[k] for k in TEXT_FIELDS]
+        order = [self._fields[k] for k in (*LINE_FIELDS, "source", "category")]
+        order += list(self.measure_edits.values()) + [self._fields[k] for k in TEXT_FIELDS]
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
-        self.set_case(None)
+        self.set_sources(self._sources)
+        self._show_case(self._case)
 
     # ------------------------------------------------------------ showing
 
     def set_sources(self, sources: list[str]) -> None:
+        self._sources = list(sources)
+        if not self.built:
+            return
         text = self.source.currentText()
         self._loading = True
         self.source.clear()
@@ -98,14 +126,20 @@ class CaseEditor(QWidget):
         """Show `case` (position `index` in the month, for messages); None empties the pane."""
         self.flush()
         self._case, self._index = case, index
+        if self.built:
+            self._show_case(case)
+        elif case is not None:
+            self._build()  # which shows it
+
+    def _show_case(self, case: CaseRecord | None) -> None:
         self._loading = True
         try:
             self.ui.setEnabled(case is not None)
             shown = case or CaseRecord()
             for key in LINE_FIELDS:
-                self.fields[key].setText(shown.text(key))
+                self._fields[key].setText(shown.text(key))
             for key in TEXT_FIELDS:
-                self.fields[key].setPlainText(shown.text(key))
+                self._fields[key].setPlainText(shown.text(key))
             self.source.setCurrentText(shown.source)
             self.category.setCurrentIndex(
                 self.form.categories.index(shown.category) if shown.category in self.form.categories else -1)
@@ -129,7 +163,7 @@ class CaseEditor(QWidget):
 
     def measure_problems(self) -> dict[str, str]:
         problems = {}
-        for key, edit in self.measure_edits.items():
+        for key, edit in (self.measure_edits.items() if self.built else ()):
             try:
                 parse_cell(self.form.measure(key), edit.text())
             except NumberError as e:
@@ -138,13 +172,13 @@ class CaseEditor(QWidget):
 
     def edited_case(self) -> CaseRecord | None:
         """The shown case with what the fields hold; a bad number keeps its stored value."""
-        if self._case is None:
-            return None
+        if self._case is None or not self.built:
+            return self._case
         case = self._case.copy()
         for key in LINE_FIELDS:
-            setattr(case, key, self.fields[key].text().strip())
+            setattr(case, key, self._fields[key].text().strip())
         for key in TEXT_FIELDS:
-            setattr(case, key, self.fields[key].toPlainText())
+            setattr(case, key, self._fields[key].toPlainText())
         case.source = self.source.currentText().strip()
         case.category = self.category.currentText()
         problems = self.measure_problems()
@@ -160,7 +194,7 @@ class CaseEditor(QWidget):
 
     def check(self) -> None:
         """Mark every field the core rules find fault with; the tooltip says why."""
-        if self._loading:
+        if self._loading or not self.built:
             return
         case = self.edited_case()
         messages: dict[str, list[str]] = {}
@@ -169,13 +203,13 @@ class CaseEditor(QWidget):
                 messages.setdefault(finding.field, []).append(finding.message)
         for key, problem in self.measure_problems().items():
             messages.setdefault(key, []).insert(0, problem)
-        for key, widget in self.fields.items():
+        for key, widget in self._fields.items():
             widget.setStyleSheet(INVALID_STYLE if key in messages else "")
             widget.setToolTip("\n".join(messages.get(key, [])))
         self.refused("\n".join(m for ms in messages.values() for m in ms))
 
     def commit(self) -> None:
-        if self._loading or self._case is None:
+        if self._loading or self._case is None or not self.built:
             return
         self._autosave.stop()
         case = self.edited_case()
@@ -192,5 +226,6 @@ class CaseEditor(QWidget):
 
     def refused(self, message: str) -> None:
         """Under the numbers, where typing happens: shown only when there is a problem."""
+        self._build()
         self.problem_label.setText(message)
         self.problem_label.setVisible(bool(message))
