@@ -79,6 +79,7 @@ def test_city_imports_both_departments_and_exports_their_sum(qtbot, tmp_path, mo
         try:
             assert window.tabs.tabText(window.tabs.count() - 1) == "本市汇总"
             assert window.menus.city_action.isVisible() and window.acceptDrops()
+            assert not window.city_page.built  # made when the clerk first opens it
             window.menus.city_action.trigger()
             page = window.city_page
             assert window.tabs.currentWidget() is page

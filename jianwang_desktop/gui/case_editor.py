@@ -11,7 +11,7 @@ from ..core.money import NumberError
 from ..core.records import CaseRecord
 from ..core.validation import parse_cell, validate_case
 from .statistics_model import display_value
-from .uiload import child, load_ui
+from .uiload import MadeWhenShown, child, load_ui
 
 INVALID_STYLE = "background: #f8c9c4;"
 LINE_FIELDS = {"number": "numberEdit", "name": "nameEdit", "handling_unit": "handlingUnitEdit"}
@@ -19,7 +19,7 @@ TEXT_FIELDS = {"summary": "summaryEdit", "result": "resultEdit", "remarks": "rem
 AUTOSAVE_MS = 700  # a multi-line text is stored this long after the last keystroke
 
 
-class CaseEditor(QWidget):
+class CaseEditor(MadeWhenShown, QWidget):
     """Its fields are made when the pane is first shown (or a field is asked for): the
     window opens on 附件1, and a first combo box and text box cost Qt several
     milliseconds to make. Until then it keeps the case and sources it is given."""
@@ -29,7 +29,6 @@ class CaseEditor(QWidget):
     def __init__(self, form: FormDefinition, parent=None):
         super().__init__(parent)
         self.form = form
-        self.ui: QWidget | None = None
         self._case: CaseRecord | None = None
         self._index = 0
         self._loading = False
@@ -39,21 +38,11 @@ class CaseEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
 
     @property
-    def built(self) -> bool:
-        return self.ui is not None
-
-    @property
     def fields(self) -> dict[str, QWidget]:
         self._build()
         return self._fields
 
-    def showEvent(self, event) -> None:
-        self._build()
-        super().showEvent(event)
-
-    def _build(self) -> None:
-        if self.ui is not None:
-            return
+    def _make(self) -> None:
         form = self.form
         self.ui = load_ui("case_editor", self)
         self.layout().addWidget(self.ui)

@@ -8,25 +8,18 @@ from PySide6.QtWidgets import QFrame, QHeaderView, QLabel, QScrollArea, QTableVi
 from ..core.rollup import city_breakdown, combined_month, stale_export
 from .statistics_model import StatisticsModel
 from .statistics_view import StatisticsView
-from .uiload import child, embed, make_title
+from .uiload import MadeWhenShown, child, embed, make_title
 
 
-class CityPage(QWidget):
+class CityPage(MadeWhenShown, QWidget):
     """Built when first shown or asked for a month: most starts never open this tab."""
 
     def __init__(self, store, parent=None):
         super().__init__(parent)
         self.store = store
         self.period = ""
-        self.ui: QWidget | None = None
 
-    def showEvent(self, event) -> None:
-        self._build()
-        super().showEvent(event)
-
-    def _build(self) -> None:
-        if self.ui is not None:
-            return
+    def _make(self) -> None:
         from .received_city_model import CityBreakdownModel  # with completeness and signing
 
         form = self.store.form

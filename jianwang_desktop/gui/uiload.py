@@ -55,6 +55,29 @@ def load_ui(name: str, parent: QWidget | None = None, custom: tuple[type, ...] =
     return widget
 
 
+class MadeWhenShown:
+    """Mixed into a QWidget (before it) whose contents, `ui`, are made by `_make()` when it
+    is first shown or first needed (`_build()`), not with the window: what the first paint
+    does not show then costs nothing before it."""
+
+    ui: QWidget | None = None
+
+    @property
+    def built(self) -> bool:
+        return self.ui is not None
+
+    def _build(self) -> None:
+        if self.ui is None:
+            self._make()
+
+    def _make(self) -> None:
+        raise NotImplementedError
+
+    def showEvent(self, event) -> None:
+        self._build()
+        super().showEvent(event)
+
+
 def child(root: QWidget, cls: type, name: str):
     """A named child from a loaded form; a missing one is a broken .ui file, said loudly."""
     widget = root.findChild(cls, name)
