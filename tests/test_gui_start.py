@@ -125,18 +125,24 @@ GC_AFTER_START = """
 import gc, sys
 from jianwang_desktop.gui.main_window import MainWindow
 
+from PySide6.QtWidgets import QApplication
+
 seen = []
 finish = MainWindow._finish_start
-MainWindow._finish_start = lambda self: (seen.append(gc.isenabled()), finish(self))
+MainWindow._finish_start = lambda self: (
+    seen.append((gc.isenabled(), QApplication.windowIcon().isNull())), finish(self))
 from jianwang_desktop.cli import main
 code = main(sys.argv[1:])
 print("gc", seen, gc.isenabled(), gc.get_freeze_count() > 0)
+print("icon", not QApplication.windowIcon().isNull())
 sys.exit(code)
 """
 
 
-def test_the_garbage_collector_is_off_until_the_first_paint_and_back_after(tmp_path):
+def test_the_collector_and_the_icon_wait_for_the_first_paint(tmp_path):
     r = start_with(GC_AFTER_START, tmp_path / "a.db")
     assert r.returncode == 0, r.stderr.decode("utf-8")
-    # Off while the window was built and painted; on again, with the start-up's objects frozen.
-    assert "gc [False] True True" in r.stdout.decode("utf-8")
+    # Off while the window was built and painted; on again, with the start-up's objects
+    # frozen. The window icon (an SVG to draw) is set then too.
+    assert "gc [(False, True)] True True" in r.stdout.decode("utf-8")
+    assert "icon True" in r.stdout.decode("utf-8")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from .. import APP_DISPLAY_NAME, APP_NAME, ORGANIZATION, __version__
@@ -28,15 +28,16 @@ def chinese_family(candidates: tuple[str, ...] = CJK_UI_FAMILIES) -> str | None:
     return None
 
 
-def make_application(argv: list[str] | None = None) -> QApplication:
+def make_application(argv: list[str] | None = None, icon: bool = True) -> QApplication:
+    """The application with its names, Chinese font and translations; `icon=False` leaves
+    the window icon to `set_window_icon` (the main window sets it after its first paint)."""
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(__version__)
-    icon = resource_path("icons", "jianwang.svg")
-    if icon.is_file():
-        app.setWindowIcon(QIcon(str(icon)))
+    if icon:
+        set_window_icon(app)
     family = chinese_family()
     if family:
         font = QFont(family)
@@ -44,6 +45,14 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app.setFont(font)
     install_translations(app)
     return app
+
+
+def set_window_icon(app: QApplication) -> None:
+    from PySide6.QtGui import QIcon
+
+    icon = resource_path("icons", "jianwang.svg")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
 
 
 def install_translations(app: QApplication) -> None:
@@ -85,7 +94,7 @@ def _run_gui(db_path: Path | None, exit_after_start: bool) -> int:
     from .db_lock import acquire_db_lock
     from .main_window import MainWindow
 
-    app = make_application()
+    app = make_application(icon=False)
     path = Path(db_path or default_db_path())
     try:
         lock = acquire_db_lock(path)
@@ -100,11 +109,12 @@ def _run_gui(db_path: Path | None, exit_after_start: bool) -> int:
         if store.profile() is None and not exit_after_start:
             from .profile_dialog import SetupDialog
 
+            set_window_icon(app)
             resume_garbage_collection()  # a dialog that may stay open a while comes first
             if not SetupDialog(store).exec():
                 return 0  # nothing set up, nothing to show; the next start asks again
         window = MainWindow(store)
-        window.started.connect(resume_garbage_collection)
+        window.started.connect(lambda: (set_window_icon(app), resume_garbage_collection()))
         try:
             if exit_after_start:
                 first_paint = QuitAfterFirstPaint(window)
@@ -198,6 +208,7 @@ def _refuse(error: UserError, exit_after_start: bool) -> int:
     else:
         from PySide6.QtWidgets import QMessageBox
 
+        set_window_icon(QApplication.instance())
         QMessageBox.critical(None, APP_DISPLAY_NAME, str(error))
     return 2
 

@@ -15,12 +15,10 @@ from .. import APP_DISPLAY_NAME
 from ..core.errors import UserError
 from ..core.month_state import MonthStatus, days_left_text, month_status
 from ..core.records import CaseRecord, MonthData, grid_from_cases
-from ..core.reconcile import grid_is_empty, reconcile
 from ..core.recipients import provincial_emails
 from ..core.rollup import CITY_ROLE, OFFICE_ROLE, PROVINCE_ROLE, receiving_role
 from ..core.store import Store
 from ..core.validation import Finding, validate_month
-from .background import run_in_background
 from .case_editor import CaseEditor
 from .case_model import CaseFilterModel, CaseTableModel
 from .findings_model import CHECKING, FindingRole, FindingsModel, MonthListModel, ReconcileModel
@@ -33,6 +31,8 @@ from .uiload import child, load_ui
 
 def check_month(form, month: MonthData):
     """Validation and reconciliation of a snapshot: pure, so it may run off the UI thread."""
+    from ..core.reconcile import reconcile
+
     return validate_month(form, month), reconcile(form, month.statistics, month.cases)
 
 
@@ -412,6 +412,8 @@ class MainWindow(QMainWindow):
         self.started.emit()
 
     def _fill_month_states(self) -> None:
+        from .background import run_in_background
+
         periods, self._states_to_fill = self._states_to_fill, []
         big = [p for p in periods if self.is_big(p)]
         for period in periods:
@@ -429,6 +431,8 @@ class MainWindow(QMainWindow):
             self.show_month(period)
 
     def show_month(self, period: str) -> None:
+        from .background import run_in_background
+
         if period == (self._loading_period if self.loading else self.period):
             return  # shown already, or being read (selecting the row also calls this)
         self.commit_open_edits()
@@ -569,6 +573,8 @@ class MainWindow(QMainWindow):
 
     def check_now(self) -> None:
         """Validate and reconcile the month; big months on a worker thread."""
+        from .background import run_in_background
+
         self._check_timer.stop()
         self._check_generation += 1
         generation, month = self._check_generation, self.snapshot()
@@ -590,6 +596,8 @@ class MainWindow(QMainWindow):
 
     def _show_check(self, month: MonthData, ids: list[int], findings: list[Finding],
                     differences) -> None:
+        from ..core.reconcile import grid_is_empty
+
         self.findings_model.set_findings(findings, ids)
         per_case: dict[int, list[Finding]] = {}
         for finding in findings:
@@ -641,6 +649,8 @@ class MainWindow(QMainWindow):
             self.open_settings()
 
     def fill_from_cases(self) -> None:
+        from ..core.reconcile import grid_is_empty
+
         month = self.snapshot()
         if not grid_is_empty(month.statistics):
             self.show_message(self.tr("附件1 已有数字,不能整表替换;请按上面列出的差异逐格核对修改。"))

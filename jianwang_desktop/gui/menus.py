@@ -19,7 +19,6 @@ from .. import APP_DISPLAY_NAME, __version__
 from ..core.errors import UserError
 from ..core.store import Store
 from .background import run_with_progress
-from .ui_dialog import UiDialog
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QUrl
@@ -52,10 +51,6 @@ def export_in_worker(db_path: Path, period: str, folder: str, passphrase: str | 
 
     with Store(db_path) as store:
         return export_month(store, period, folder, passphrase=passphrase, progress=report)
-
-
-class HelpDialog(UiDialog):
-    ui_name = "help_dialog"
 
 
 class MainMenus(QObject):
@@ -522,4 +517,6 @@ class MainMenus(QObject):
                 notice=self.store.form.notice))
 
     def help(self) -> None:
-        self._open(HelpDialog(self.window))
+        from .ui_dialog import UiDialog
+
+        self._open(UiDialog(self.window, ui_name="help_dialog"))

@@ -16,9 +16,9 @@ class UiDialog(QDialog):
 
     ui_name = ""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, ui_name: str = ""):
         super().__init__(parent)
-        self.ui = load_ui(self.ui_name, self)
+        self.ui = load_ui(ui_name or self.ui_name, self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.ui)
         self.setWindowTitle(self.ui.windowTitle())
