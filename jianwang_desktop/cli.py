@@ -739,6 +739,10 @@ def cmd_gui(args) -> int:
     import gc
 
     gc.disable()  # until the window has painted: see gui.app.resume_garbage_collection
+    # The core modules the window uses, before Qt: once PySide6 is imported it reads the
+    # source of every module imported after it (looking for `from __feature__ import`),
+    # which the core, free of Qt, is spared this way (a few ms of every start).
+    from .core import month_state, recipients, rollup, store, validation  # noqa: F401
     from .gui.app import run_gui
 
     return run_gui(args.db, exit_after_start=args.exit_after_start)
