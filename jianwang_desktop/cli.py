@@ -551,7 +551,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from .core.receiving import is_province
+    from .core.roles import is_province
 
     with _open_store(args) as store:
         profile = store.profile()
@@ -606,7 +606,8 @@ def _print_json(data) -> None:
 
 def _office_status(store) -> list[dict]:
     from .core.month_state import due_text, month_status
-    from .core.receiving import current_bundles, senders_of
+    from .core.receiving import current_bundles
+    from .core.roles import senders_of
 
     senders = senders_of(store.profile())
     rows = []
@@ -625,7 +626,8 @@ def _office_status(store) -> list[dict]:
 
 
 def cmd_city(args) -> int:
-    from .core.rollup import city_breakdown, is_city_office
+    from .core.roles import is_city_office
+    from .core.rollup import city_breakdown
     from .core.signing import grouped
     from .core.summary import figures_cells
 
@@ -672,7 +674,7 @@ def _stale_export(store, period: str) -> str | None:
 def cmd_totals(args) -> int:
     from datetime import datetime
 
-    from .core.receiving import is_province
+    from .core.roles import is_province
     from .core.rollup import campaign_to_date, monthly_totals
     from .core.summary import figures_text, summary_workbook_bytes
 
@@ -742,7 +744,7 @@ def cmd_gui(args) -> int:
     # The core modules the window uses, before Qt: once PySide6 is imported it reads the
     # source of every module imported after it (looking for `from __feature__ import`),
     # which the core, free of Qt, is spared this way (a few ms of every start).
-    from .core import month_state, recipients, rollup, store, validation  # noqa: F401
+    from .core import month_state, recipients, roles, store, validation  # noqa: F401
     from .gui.app import run_gui
 
     return run_gui(args.db, exit_after_start=args.exit_after_start)

@@ -20,13 +20,13 @@ START = """
 import sys
 before = set(sys.modules)
 from jianwang_desktop.core import (completeness, month_state, reconcile, recipients, records,
-                                   rollup, store, validation)
+                                   roles, rollup, store, validation)
 s = store.Store({path!r})
 month = s.load_month("2015-08")
 findings = validation.validate_month(s.form, month)
 reconcile.reconcile(s.form, month.statistics, month.cases)
 statuses = [month_state.month_status(s, p) for p in s.form.periods]
-rollup.receiving_role(s.profile())
+roles.receiving_role(s.profile())
 rollup.city_breakdown(s, "2015-08")
 recipients.provincial_emails(s)
 s.close()

@@ -43,6 +43,7 @@ _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{4}-\d{2}-\d{2}-\d{6})(?:-(?P<seq
 
 @dataclass(frozen=True)
 class BackupInfo:
+    """A copy of the database in backups/: when it was taken and why (daily, migration, 更正…)."""
     path: Path
     taken: datetime
     reason: str

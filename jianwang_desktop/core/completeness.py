@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from .receiving import Received, Sender, received, senders_of
+from .receiving import Received, received
+from .roles import Sender, senders_of
 
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 

@@ -11,6 +11,7 @@ from .resources import resource_path
 
 @dataclass(frozen=True)
 class Department:
+    """An office that reports (版权局, 公安局, 网信办…) and the 市(州) that have it."""
     name: str
     kind: str  # copyright / police / cyberspace: which provincial office it reports to
     regions: tuple[str, ...] | None  # None: every 市(州)
@@ -18,6 +19,7 @@ class Department:
 
 @dataclass(frozen=True)
 class Geography:
+    """The province, its 21 市(州) and the departments of each, from resources/regions.json."""
     province: str
     regions: tuple[str, ...]
     departments: tuple[Department, ...]

@@ -22,6 +22,7 @@ _EMAIL_SLOT = re.compile(r"([,,]?邮箱[::])\{email:(\w+)\}")
 
 @dataclass(frozen=True)
 class Measure:
+    """A column of 附件1: a count (件, 家, 台) or an amount in 万元 with its decimal places."""
     key: str
     type: str  # "count" or "amount"
     unit: str
@@ -37,6 +38,7 @@ class Measure:
 
 @dataclass(frozen=True)
 class Month:
+    """A reporting month of the campaign and the day its reports are due."""
     period: str  # "2015-08"
     due: date
 
@@ -55,6 +57,7 @@ class Month:
 
 @dataclass(frozen=True)
 class Deadline:
+    """A document other than the monthly reports (工作计划, 工作总结): when and to whom."""
     key: str
     label: str
     due: date
@@ -63,6 +66,7 @@ class Deadline:
 
 @dataclass(frozen=True)
 class CaseColumn:
+    """A column of 附件2, with what the notice and the printed form allow in it."""
     key: str
     heading: str
     required: bool
@@ -72,6 +76,7 @@ class CaseColumn:
 
 @dataclass(frozen=True)
 class Rule:
+    """A check of the figures, from the form definition: when it applies and what it requires."""
     id: str
     severity: str
     applies_to: tuple[str, ...]
@@ -82,6 +87,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class PrintedForm:
+    """One attachment as printed: its title, region line, footer and notes, word for word."""
     attachment: str
     title: str
     region_line: str
@@ -109,6 +115,7 @@ class PrintedForm:
 
 @dataclass(frozen=True)
 class FormDefinition:
+    """A campaign's forms as data: months, categories, measures, case columns, rules."""
     campaign: str
     full_name: str
     notice: str

@@ -22,6 +22,7 @@ CORRECTING = "更正中"  # exported before, a 更正 opened: the next revision 
 
 @dataclass(frozen=True)
 class MonthStatus:
+    """Where a month stands (未填写 … 已导出) with its counts of errors and warnings."""
     month: Month
     state: str
     errors: int = 0

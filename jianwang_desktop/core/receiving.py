@@ -15,25 +15,13 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
-from .domain import Department, Profile, geography
+from .domain import Profile, geography
 from .errors import UserError
 from .records import CASE_TEXT_FIELDS, Grid, empty_grid
+from .roles import Sender, is_province, senders_of
 
 MONTH_KIND = "month"
 IMPORTED, DUPLICATE, HISTORY = "imported", "duplicate", "history"
-
-
-@dataclass(frozen=True)
-class Sender:
-    """An office whose bundles this office receives."""
-
-    region: str
-    department: str
-
-    @property
-    def label(self) -> str:
-        """How the province's matrix names a row: the 市(州), or the unit beside it."""
-        return self.region if self.department == "版权局" else f"{self.region}{self.department}"
 
 
 class UntrustedKey(UserError):
@@ -49,6 +37,7 @@ class UntrustedKey(UserError):
 
 @dataclass(frozen=True)
 class ImportOutcome:
+    """What importing one received bundle did, with the message to show for it."""
     status: str  # IMPORTED / DUPLICATE / HISTORY
     unit: str
     period: str
@@ -83,35 +72,6 @@ class Received:
 
 _RECEIVED_COLUMNS = ("id, sha256, kind, region, department, unit, period, revision, created, "
                      "fingerprint, file_name, received")
-
-
-# ---------------------------------------------------------------- who sends to whom
-
-
-def is_province(profile: Profile) -> bool:
-    return profile.region == geography().province
-
-
-def senders_of(profile: Profile | None) -> list[Sender]:
-    """The offices whose bundles this office receives, in the order of regions.json."""
-    if profile is None:
-        return []
-    geo = geography()
-    if is_province(profile):
-        own = geo.department(profile.region, profile.department)
-        if own is None:
-            return []
-        return [Sender(r, d.name) for r in geo.regions for d in geo.departments_of(r)
-                if d.kind == own.kind]
-    if profile.department != "版权局":
-        return []
-    return [Sender(profile.region, d.name) for d in geo.departments_of(profile.region)
-            if _summed_at_city(d)]
-
-
-def _summed_at_city(department: Department) -> bool:
-    # 成都市文化市场综合执法总队 reports to 省版权局 itself, not through 成都市版权局.
-    return department.kind != "copyright"
 
 
 # ---------------------------------------------------------------- import

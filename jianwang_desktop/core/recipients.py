@@ -31,6 +31,7 @@ _TLD = r"^[A-Za-z]{2,63}$|^xn--[A-Za-z0-9-]{1,59}$"
 
 @dataclass(frozen=True)
 class Recipient:
+    """A provincial office that receives reports, with the address its office gave."""
     key: str
     name: str
     phone: str

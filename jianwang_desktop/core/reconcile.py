@@ -10,6 +10,7 @@ from .records import CaseRecord, Grid, Value, grid_from_cases
 
 @dataclass(frozen=True)
 class Difference:
+    """A cell of 附件1 that differs from the sum of the month's cases in 附件2."""
     category: str
     measure: str
     in_grid: Value  # None: the 附件1 cell is blank

@@ -16,6 +16,7 @@ CASE_TEXT_FIELDS = ("number", "name", "handling_unit", "source", "summary", "res
 
 @dataclass(slots=True)  # no per-case __dict__: a month may hold 100,000 of them
 class CaseRecord:
+    """One case of 附件2: its texts, its category and its figures by measure."""
     number: str = ""
     name: str = ""
     handling_unit: str = ""
@@ -36,6 +37,7 @@ class CaseRecord:
 
 @dataclass
 class MonthData:
+    """A month as stored: the 附件1 grid and the cases of 附件2 in their order."""
     period: str
     statistics: Grid
     cases: list[CaseRecord]

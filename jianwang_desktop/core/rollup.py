@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .formdef import FormDefinition
-from .receiving import (Received, Sender, current_bundles, is_province, received_grid,
-                        senders_of)
+from .receiving import Received, current_bundles, received_grid
 from .records import Grid, MonthData, Value, empty_grid, totals_row
+from .roles import Sender, is_city_office, is_province, senders_of
 
 
 @dataclass(frozen=True)
@@ -45,21 +45,6 @@ def sum_grids(form: FormDefinition, grids: list[Grid], strict: bool = True) -> G
             zero = Decimal(0) if form.measure(key).is_amount else 0
             out[category][key] = sum(present, zero)
     return out
-
-
-def is_city_office(profile) -> bool:
-    return profile is not None and not is_province(profile) and bool(senders_of(profile))
-
-
-PROVINCE_ROLE, CITY_ROLE, OFFICE_ROLE = "province", "city", "office"
-
-
-def receiving_role(profile) -> str:
-    """What an office does with received bundles: the province collects every 市(州), a
-    市(州)版权局 sums its departments, any other office receives nothing."""
-    if profile is not None and is_province(profile):
-        return PROVINCE_ROLE
-    return CITY_ROLE if is_city_office(profile) else OFFICE_ROLE
 
 
 def contributions(store, period: str) -> list[Contribution]:

@@ -55,6 +55,7 @@ class ExportRecord:
 
 @dataclass(frozen=True)
 class ExportState:
+    """How far a month's export has gone: the last revision, locked, or a 更正 under way."""
     period: str
     exported: int  # the last exported revision, 0 before the first export
     locked: bool  # exported and no 更正 opened since

@@ -40,6 +40,7 @@ _SUSPECT_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]"
 
 @dataclass(frozen=True)
 class Finding:
+    """A problem found by a check: an error or a warning, and where it is."""
     severity: str
     message: str
     section: str  # "statistics", "case", "profile"

@@ -16,7 +16,7 @@ from ..core.errors import UserError
 from ..core.month_state import MonthStatus, days_left_text, month_status
 from ..core.records import CaseRecord, MonthData, grid_from_cases
 from ..core.recipients import provincial_emails
-from ..core.rollup import CITY_ROLE, OFFICE_ROLE, PROVINCE_ROLE, receiving_role
+from ..core.roles import CITY_ROLE, OFFICE_ROLE, PROVINCE_ROLE, receiving_role
 from ..core.store import Store
 from ..core.validation import Finding, validate_month
 from .case_editor import CaseEditor
@@ -44,7 +44,8 @@ def read_month(path, period: str) -> MonthData:
 
 def department_states(store, periods) -> dict[str, tuple[list[str], list[str]]]:
     """{period: (departments whose bundle is in, departments not yet)} at a 市(州)版权局."""
-    from ..core.receiving import current_bundles, senders_of
+    from ..core.receiving import current_bundles
+    from ..core.roles import senders_of
 
     senders = senders_of(store.profile())
     out = {}
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.loading = False  # a month is being read on a worker thread
         self._loading_period = ""  # the month being read while loading
         self._states_to_fill: list[str] = []  # months whose state the list still lacks
+        self._departments_to_fill = False  # a city's list still lacks whose bundles are in
         # Start-up: the first paint shows the month; its check (findings, the month's state)
         # and the other months' states follow at once, after it.
         self._painted = False
@@ -383,8 +385,9 @@ class MainWindow(QMainWindow):
         showing = showing or self.period
         self.month_model.set_statuses([MonthStatus(self.form.month(p), CHECKING) for p in periods],
                                       self.today)
-        self.month_model.set_departments(
-            department_states(self.store, periods) if self.role == CITY_ROLE else {})
+        self._departments_to_fill = self.role == CITY_ROLE
+        if not self._departments_to_fill:
+            self.month_model.set_departments({})
         self._states_to_fill = [p for p in periods if p != showing or p == self.period]
         if not after_paint:
             self._fill_month_states()
@@ -398,8 +401,8 @@ class MainWindow(QMainWindow):
     @property
     def start_pending(self) -> bool:
         """Start-up work the first paint did not wait for: the shown month's check, the
-        other months' states."""
-        return self._check_after_paint or bool(self._states_to_fill)
+        other months' states, at a city which departments have reported."""
+        return self._check_after_paint or bool(self._states_to_fill) or self._departments_to_fill
 
     def _finish_start(self) -> None:
         if not self.isVisible():
@@ -407,13 +410,16 @@ class MainWindow(QMainWindow):
         if self._check_after_paint:
             self._check_after_paint = False
             self.check_now()
-        if self._states_to_fill:
+        if self._states_to_fill or self._departments_to_fill:
             self._fill_month_states()
         self.started.emit()
 
     def _fill_month_states(self) -> None:
         from .background import run_in_background
 
+        if self._departments_to_fill:
+            self._departments_to_fill = False
+            self.month_model.set_departments(department_states(self.store, self.form.periods))
         periods, self._states_to_fill = self._states_to_fill, []
         big = [p for p in periods if self.is_big(p)]
         for period in periods:

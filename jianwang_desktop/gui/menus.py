@@ -170,7 +170,7 @@ class MainMenus(QObject):
     def apply_role(self, role: str) -> None:
         """Show what the office does: only a receiving office imports bundles; the province
         has no month of its own to fill in, so the 本月 commands give way to its pages."""
-        from ..core.rollup import CITY_ROLE, OFFICE_ROLE, PROVINCE_ROLE
+        from ..core.roles import CITY_ROLE, OFFICE_ROLE, PROVINCE_ROLE
 
         monthly = role != PROVINCE_ROLE
         for action in (self.import_action, self.dump_action, self.check_action,

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHeaderView, QLabel, QPus
 
 from ..core.completeness import LATE, MISSING, ON_TIME, completeness, documents
 from ..core.errors import UserError
-from ..core.receiving import current_bundles, senders_of
+from ..core.receiving import current_bundles
+from ..core.roles import senders_of
 from ..core.rollup import campaign_to_date, monthly_totals
 from .background import run_in_background
 from .received_matrix_model import CompletenessModel
