@@ -146,3 +146,39 @@ def test_the_collector_and_the_icon_wait_for_the_first_paint(tmp_path):
     # frozen. The window icon (an SVG to draw) is set then too.
     assert "gc [(False, True)] True True" in r.stdout.decode("utf-8")
     assert "icon True" in r.stdout.decode("utf-8")
+
+
+AT_FIRST_PAINT = """
+import sys
+from jianwang_desktop.gui.main_window import MainWindow
+
+finish = MainWindow._finish_start
+def report(self):
+    print("loaded", " ".join(sorted(sys.modules)))
+    finish(self)
+MainWindow._finish_start = report
+from jianwang_desktop.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+# Needed later (an import, a check, the 本市汇总 tab, an export, printing), not to paint.
+NOT_BEFORE_THE_FIRST_PAINT = [
+    "jianwang_desktop.core.receiving", "jianwang_desktop.core.rollup",
+    "jianwang_desktop.core.reconcile", "jianwang_desktop.core.signing",
+    "jianwang_desktop.core.excel", "jianwang_desktop.gui.background",
+    "jianwang_desktop.gui.printing", "jianwang_desktop.gui.received_city_model",
+    "openpyxl", "cryptography", "jsonschema", "sqlite_utils", "hashlib"]
+
+
+def test_the_first_paint_of_a_city_s_window_loads_only_what_it_shows(tmp_path):
+    from jianwang_desktop.core.store import Store
+
+    from conftest import MIANYANG
+
+    with Store(tmp_path / "a.db") as s:
+        s.set_profile(MIANYANG)  # a 市(州)版权局: the window has its 本市汇总 tab
+    r = start_with(AT_FIRST_PAINT, tmp_path / "a.db")
+    assert r.returncode == 0, r.stderr.decode("utf-8")
+    loaded = set(r.stdout.decode("utf-8").split("loaded ", 1)[1].split("\n", 1)[0].split())
+    assert "jianwang_desktop.gui.city_page" in loaded  # the script saw the window's start
+    assert sorted(loaded & set(NOT_BEFORE_THE_FIRST_PAINT)) == []

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHeaderView, QLabel, QScrollArea, QTableView, QWidget
 
-from ..core.rollup import city_breakdown, combined_month, stale_export
 from .statistics_model import StatisticsModel
 from .statistics_view import StatisticsView
 from .uiload import MadeWhenShown, child, embed, make_title
@@ -53,6 +52,8 @@ class CityPage(MadeWhenShown, QWidget):
 
     def show_period(self, period: str) -> None:
         """Read the month again from the store (after a month change, an edit or an import)."""
+        from ..core.rollup import city_breakdown, combined_month, stale_export
+
         self._build()
         form = self.store.form
         self.period = period

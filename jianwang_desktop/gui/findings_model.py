@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -11,9 +12,11 @@ from ..core.formdef import FormDefinition
 from ..core.month_state import (CORRECTING, EXPORTED, HAS_ERRORS, IN_PROGRESS, NOT_STARTED,
                                 VALIDATED, MonthStatus, days_left_text, due_text)
 from ..core.records import Value
-from ..core.reconcile import Difference
 from ..core.validation import SEVERITY_LABEL, Finding
 from .statistics_model import display_value
+
+if TYPE_CHECKING:
+    from ..core.reconcile import Difference
 
 FindingRole = Qt.ItemDataRole.UserRole + 1
 

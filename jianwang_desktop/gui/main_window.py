@@ -437,8 +437,6 @@ class MainWindow(QMainWindow):
             self.show_month(period)
 
     def show_month(self, period: str) -> None:
-        from .background import run_in_background
-
         if period == (self._loading_period if self.loading else self.period):
             return  # shown already, or being read (selecting the row also calls this)
         self.commit_open_edits()
@@ -470,6 +468,8 @@ class MainWindow(QMainWindow):
             # The pane shows a preview of that month: it stays greyed out, nothing to edit.
             self.loading = False
             self.show_message(self.tr("读取数据时出错:") + text)
+
+        from .background import run_in_background
 
         run_in_background(lambda: read_month(self.store.path, period), loaded, failed)
 

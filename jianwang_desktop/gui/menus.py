@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QLineEdit, QProgressDialog, QToolBar
 from .. import APP_DISPLAY_NAME, __version__
 from ..core.errors import UserError
 from ..core.store import Store
-from .background import run_with_progress
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QUrl
@@ -320,6 +319,8 @@ class MainMenus(QObject):
         self.start_export(period, folder, passphrase)
 
     def start_export(self, period: str, folder: str, passphrase: str | None) -> None:
+        from .background import run_with_progress
+
         window = self.window
         self.exporting = True
         window.work_pane.setEnabled(False)  # nothing changes under the export
