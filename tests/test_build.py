@@ -63,6 +63,8 @@ def test_the_build_starts_without_the_runtime_hooks_it_does_not_need(built):
     internal = built.parent / "_internal"
     assert (internal / "jianwang_desktop" / "cli.pyc").is_file()  # noarchive: plain .pyc files
     assert not (internal / "multiprocessing").exists()
+    # shiboken6's support modules compiled, not compiled from embedded source at every start
+    assert (internal / "shiboken6" / "files.dir" / "shibokensupport" / "signature" / "loader.pyc").is_file()
 
 
 def test_the_built_program_runs_the_whole_month(built, tmp_path):
