@@ -51,6 +51,22 @@ def test_the_build_leaves_out_what_the_program_does_not_use(built):
     assert qt_translations and all(n.endswith("_zh_CN.qm") for n in qt_translations)
 
 
+def test_the_build_starts_without_the_runtime_hooks_it_does_not_need(built):
+    from PyInstaller.archive.readers import CArchiveReader
+
+    # What the executable runs before the program: PyInstaller's bootstrap, the runtime hooks
+    # it kept, and the entry script (typecode "s").
+    scripts = {name for name, entry in CArchiveReader(str(built)).toc.items() if entry[-1] == "s"}
+    assert "jianwang_main" in scripts
+    assert not scripts & {"pyi_rth_pyside6", "pyi_rth_inspect", "pyi_rth_pkgutil",
+                          "pyi_rth_multiprocessing"}, scripts
+    internal = built.parent / "_internal"
+    assert (internal / "jianwang_desktop" / "cli.pyc").is_file()  # noarchive: plain .pyc files
+    assert not (internal / "multiprocessing").exists()
+    # shiboken6's support modules compiled, not compiled from embedded source at every start
+    assert (internal / "shiboken6" / "files.dir" / "shibokensupport" / "signature" / "loader.pyc").is_file()
+
+
 def test_the_built_program_runs_the_whole_month(built, tmp_path):
     import json
 
