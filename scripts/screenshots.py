@@ -147,7 +147,8 @@ def receiving_shots(tmp: Path, out: Path) -> None:
     import random
 
     from jianwang_desktop.core.completeness import CHINA
-    from jianwang_desktop.core.receiving import Sender, import_file, senders_of
+    from jianwang_desktop.core.receiving import import_file
+    from jianwang_desktop.core.roles import Sender, senders_of
     from jianwang_desktop.core.records import MonthData
     from jianwang_desktop.gui.main_window import MainWindow
     from province_fixture import (PROVINCE, due_time, fill_and_export, make_office,
@@ -165,6 +166,7 @@ def receiving_shots(tmp: Path, out: Path) -> None:
         window = MainWindow(store, today=TODAY)
         window.resize(*SIZE)
         window.show()
+        wait_for(lambda: not window.start_pending)
         window.statusBar().hide()
         window.select_month("2015-08")
         window.show_page("city")
@@ -207,6 +209,7 @@ def receiving_shots(tmp: Path, out: Path) -> None:
         window = MainWindow(store, today=TODAY)
         window.resize(SIZE[0], 820)
         window.show()
+        wait_for(lambda: not window.start_pending)
         window.statusBar().hide()
         window.show_page("status")
         save(window, out / "province-status.png")
@@ -236,6 +239,7 @@ def main() -> None:
         window = MainWindow(store, today=TODAY)
         window.resize(*SIZE)
         window.show()
+        wait_for(lambda: not window.start_pending)  # the check and month states follow the paint
         window.statusBar().hide()  # it shows the (temporary) database path
         window.select_month("2015-08")
         save(window, out / "attachment1.png")

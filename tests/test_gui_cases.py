@@ -1,5 +1,6 @@
 """附件2 in the window: add, edit, duplicate, delete, search, findings, reconciliation."""
 
+from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
@@ -204,17 +205,24 @@ def test_a_big_month_is_checked_off_the_ui_thread(qtbot, store, open_main):
     assert len(names) == 1 and names[0].case_index == 1
 
 
-def test_the_case_pane_is_made_when_first_shown_with_what_it_was_given(qtbot, store, open_main):
+def test_the_case_pane_is_made_after_the_first_paint_with_what_it_was_given(qtbot, store):
+    from jianwang_desktop.gui.main_window import MainWindow
+
     store.add_case("2015-08", sample_case(store.form, 1).copy(source="群众举报"))
-    window = open_main()
+    window = MainWindow(store, today=date(2015, 8, 20))
+    qtbot.addWidget(window)
     editor = window.case_editor
-    assert not editor.built  # the window opens on 附件1: no combo or text box made yet
+    assert not editor.built  # not for the first paint: the window opens on 附件1
     editor.flush()  # closing or changing month meanwhile: nothing typed, nothing stored
     assert store.load_cases("2015-08")[0].source == "群众举报"
-    window.tabs.setCurrentWidget(window.cases_page)
-    assert editor.built and editor.isVisible()
+    window.show()
+    qtbot.waitUntil(lambda: not window.start_pending)
+    assert editor.built and not editor.isVisible()  # made while hidden, its layout settled
     sources = [editor.source.itemText(i) for i in range(editor.source.count())]
     assert sources == store.case_sources()  # given before it was made
     assert not editor.ui.isEnabled()  # no case chosen yet
+    window.tabs.setCurrentWidget(window.cases_page)
     window.select_case(window.case_model.case_at(0).id)
     assert editor.fields["source"].currentText() == "群众举报" and editor.ui.isEnabled()
+    assert editor.height() >= editor.minimumSizeHint().height()  # not squeezed on first show
+    window.close()

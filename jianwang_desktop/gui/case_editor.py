@@ -20,9 +20,9 @@ AUTOSAVE_MS = 700  # a multi-line text is stored this long after the last keystr
 
 
 class CaseEditor(MadeWhenShown, QWidget):
-    """Its fields are made when the pane is first shown (or a field is asked for): the
-    window opens on 附件1, and a first combo box and text box cost Qt several
-    milliseconds to make. Until then it keeps the case and sources it is given."""
+    """Its fields are made after the window's first paint (`build()`), or earlier when
+    shown or asked for: the window opens on 附件1, and a first combo box and text box cost
+    Qt several milliseconds to make. Until then it keeps the case and sources it is given."""
 
     committed = Signal(object)  # a CaseRecord that differs from the one shown: store it
 
@@ -39,7 +39,7 @@ class CaseEditor(MadeWhenShown, QWidget):
 
     @property
     def fields(self) -> dict[str, QWidget]:
-        self._build()
+        self.build()
         return self._fields
 
     def _make(self) -> None:
@@ -118,7 +118,7 @@ class CaseEditor(MadeWhenShown, QWidget):
         if self.built:
             self._show_case(case)
         elif case is not None:
-            self._build()  # which shows it
+            self.build()  # which shows it
 
     def _show_case(self, case: CaseRecord | None) -> None:
         self._loading = True
@@ -215,6 +215,6 @@ class CaseEditor(MadeWhenShown, QWidget):
 
     def refused(self, message: str) -> None:
         """Under the numbers, where typing happens: shown only when there is a problem."""
-        self._build()
+        self.build()
         self.problem_label.setText(message)
         self.problem_label.setVisible(bool(message))

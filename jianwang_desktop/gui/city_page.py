@@ -54,7 +54,7 @@ class CityPage(MadeWhenShown, QWidget):
         """Read the month again from the store (after a month change, an edit or an import)."""
         from ..core.rollup import city_breakdown, combined_month, stale_export
 
-        self._build()
+        self.build()
         form = self.store.form
         self.period = period
         rows = city_breakdown(self.store, period)

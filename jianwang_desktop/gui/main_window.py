@@ -412,6 +412,7 @@ class MainWindow(QMainWindow):
             self.check_now()
         if self._states_to_fill or self._departments_to_fill:
             self._fill_month_states()
+        self.case_editor.build()  # hidden on 附件2 until then: its layout settles unseen
         self.started.emit()
 
     def _fill_month_states(self) -> None:

@@ -57,8 +57,10 @@ def load_ui(name: str, parent: QWidget | None = None, custom: tuple[type, ...] =
 
 class MadeWhenShown:
     """Mixed into a QWidget (before it) whose contents, `ui`, are made by `_make()` when it
-    is first shown or first needed (`_build()`), not with the window: what the first paint
-    does not show then costs nothing before it."""
+    is first shown or first needed (`build()`), not with the window: what the first paint
+    does not show then costs nothing before it. Made while hidden (`build()` after the
+    first paint) is better still: made in its showEvent, a page inside a scroll area
+    needs a few turns of the event loop to settle its layout."""
 
     ui: QWidget | None = None
 
@@ -66,7 +68,7 @@ class MadeWhenShown:
     def built(self) -> bool:
         return self.ui is not None
 
-    def _build(self) -> None:
+    def build(self) -> None:
         if self.ui is None:
             self._make()
 
@@ -74,7 +76,7 @@ class MadeWhenShown:
         raise NotImplementedError
 
     def showEvent(self, event) -> None:
-        self._build()
+        self.build()
         super().showEvent(event)
 
 
