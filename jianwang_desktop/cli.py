@@ -744,7 +744,10 @@ def cmd_gui(args) -> int:
     # The core modules the window uses, before Qt: once PySide6 is imported it reads the
     # source of every module imported after it (looking for `from __feature__ import`),
     # which the core, free of Qt, is spared this way (a few ms of every start).
-    from .core import month_state, recipients, roles, store, validation  # noqa: F401
+    import importlib
+
+    for module in ("store", "month_state", "validation", "recipients", "roles"):
+        importlib.import_module(f"{__package__}.core.{module}")
     from .gui.app import run_gui
 
     return run_gui(args.db, exit_after_start=args.exit_after_start)

@@ -1,5 +1,6 @@
 from datetime import date
 
+import pytest
 from PySide6.QtWidgets import QListView, QTableView
 
 from gui_helpers import open_main  # noqa: F401
@@ -38,7 +39,7 @@ def test_the_month_list_shows_state_due_date_and_days(qtbot, store, open_main):
     grid = full_grid(store.form)
     store.set_cells("2015-08", {(c, k): v for c, row in grid.items() for k, v in row.items()})
     store.set_cell("2015-09", "音乐", "filed", 1)
-    window = open_main(today=date(2015, 9, 1))
+    window = open_main(today=date(2015, 9, 1), started=False)
     assert "检查中" in window.month_model.index(0).data() or not window.start_pending
     # The other months' states are worked out once the window has painted.
     qtbot.waitUntil(lambda: not window.start_pending)
@@ -182,3 +183,39 @@ def test_the_first_paint_of_a_city_s_window_loads_only_what_it_shows(tmp_path):
     loaded = set(r.stdout.decode("utf-8").split("loaded ", 1)[1].split("\n", 1)[0].split())
     assert "jianwang_desktop.gui.city_page" in loaded  # the script saw the window's start
     assert sorted(loaded & set(NOT_BEFORE_THE_FIRST_PAINT)) == []
+
+
+def test_a_month_left_before_its_deferred_check_still_gets_its_state(qtbot, store):
+    """The shown month's state comes from its own check, which follows the first paint;
+    a month left before that check is worked out with the others, never 检查中 for good."""
+    from jianwang_desktop.gui.main_window import MainWindow
+
+    store.set_cells("2015-08", {("音乐", "fine"): "2.50", ("音乐", "closed"): 0})  # an error
+    window = MainWindow(store, today=date(2015, 8, 20))  # opens on 2015-08, unchecked
+    qtbot.addWidget(window)
+    window.select_month("2015-09")  # the clerk is quicker than the first paint
+    window.show()
+    qtbot.waitUntil(lambda: not window.start_pending)
+    texts = [window.month_model.index(r).data() for r in range(5)]
+    assert not [t for t in texts if "检查中" in t], texts
+    assert "【有错误】" in texts[1] and window.period == "2015-09"
+    window.close()
+
+
+@pytest.mark.qt_no_exception_capture  # the error is the point: it is printed, not raised here
+def test_an_error_after_the_first_paint_still_ends_the_start(qtbot, store, monkeypatch, capsys):
+    """Whatever fails in the work after the first paint, what waits for its end (the
+    collector, `--exit-after-start`) is told: nothing stays switched off all day."""
+    from jianwang_desktop.gui import main_window
+    from jianwang_desktop.gui.main_window import MainWindow
+
+    def broken(*_args):
+        raise RuntimeError("各部门状态读不出")
+
+    monkeypatch.setattr(main_window, "department_states", broken)  # a city office: called
+    window = MainWindow(store, today=date(2015, 8, 20))
+    qtbot.addWidget(window)
+    with qtbot.waitSignals([window.painted, window.started], timeout=5000):
+        window.show()
+    assert "各部门状态读不出" in capsys.readouterr().err  # printed by Qt's slot call
+    window.close()

@@ -114,7 +114,8 @@ def _run_gui(db_path: Path | None, exit_after_start: bool) -> int:
             if not SetupDialog(store).exec():
                 return 0  # nothing set up, nothing to show; the next start asks again
         window = MainWindow(store)
-        window.started.connect(lambda: (set_window_icon(app), resume_garbage_collection()))
+        window.painted.connect(lambda: set_window_icon(app))
+        window.started.connect(resume_garbage_collection)
         try:
             if exit_after_start:
                 first_paint = QuitAfterFirstPaint(window)
@@ -147,6 +148,7 @@ class QuitAfterFirstPaint(QObject):
         sys.excepthook = self._record
         window.installEventFilter(self)
         window.started.connect(self._quit_when_started)
+        window.findings_updated.connect(self._quit_when_started)  # a big month's work, done
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(QApplication.quit)
@@ -197,6 +199,8 @@ def _open_or_restore(open_store, path: Path, exit_after_start: bool):
     except DamagedDatabase as e:
         from .backup_dialog import offer_restore_at_start
 
+        set_window_icon(QApplication.instance())
+        resume_garbage_collection()  # a dialog that may stay open a while
         if exit_after_start or not offer_restore_at_start(path, e):
             raise
     return open_store(path)

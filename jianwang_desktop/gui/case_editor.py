@@ -162,7 +162,7 @@ class CaseEditor(MadeWhenShown, QWidget):
     def edited_case(self) -> CaseRecord | None:
         """The shown case with what the fields hold; a bad number keeps its stored value."""
         if self._case is None or not self.built:
-            return self._case
+            return None if self._case is None else self._case.copy()
         case = self._case.copy()
         for key in LINE_FIELDS:
             setattr(case, key, self._fields[key].text().strip())

@@ -63,6 +63,7 @@ def read_statuses(path, periods) -> list[MonthStatus]:
 
 class MainWindow(QMainWindow):
     findings_updated = Signal()
+    painted = Signal()  # the first paint is done (the start-up work after it begins)
     started = Signal()  # the start-up work left for after the first paint is done
     # Months with more cases than this are checked on a worker thread.
     background_threshold = 5000
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self._loading_period = ""  # the month being read while loading
         self._states_to_fill: list[str] = []  # months whose state the list still lacks
         self._departments_to_fill = False  # a city's list still lacks whose bundles are in
+        self._reading_statuses = False  # states of big months being worked out off the UI thread
         # Start-up: the first paint shows the month; its check (findings, the month's state)
         # and the other months' states follow at once, after it.
         self._painted = False
@@ -278,7 +280,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ receiving
 
     def apply_role(self, refresh: bool = True) -> None:
-        """The pages of what this office does (see core.rollup.receiving_role): an office
+        """The pages of what this office does (see core.roles.receiving_role): an office
         fills in its month; a 市(州)版权局 also sees 本市汇总; the province has no month of its
         own to fill in, so its tabs are 报送情况, 全省合计 and 案件汇总 instead."""
         role = receiving_role(self.store.profile())
@@ -401,19 +403,24 @@ class MainWindow(QMainWindow):
     @property
     def start_pending(self) -> bool:
         """Start-up work the first paint did not wait for: the shown month's check, the
-        other months' states, at a city which departments have reported."""
-        return self._check_after_paint or bool(self._states_to_fill) or self._departments_to_fill
+        other months' states, at a city which departments have reported; with a big month,
+        its reading and checking on worker threads too."""
+        return (self._check_after_paint or bool(self._states_to_fill) or self._departments_to_fill
+                or self.loading or self.checking or self._reading_statuses)
 
     def _finish_start(self) -> None:
         if not self.isVisible():
             return  # closed meanwhile (and its store)
-        if self._check_after_paint:
-            self._check_after_paint = False
-            self.check_now()
-        if self._states_to_fill or self._departments_to_fill:
-            self._fill_month_states()
-        self.case_editor.build()  # hidden on 附件2 until then: its layout settles unseen
-        self.started.emit()
+        self.painted.emit()
+        try:
+            if self._check_after_paint:
+                self._check_after_paint = False
+                self.check_now()
+            if self._states_to_fill or self._departments_to_fill:
+                self._fill_month_states()
+            self.case_editor.build()  # hidden on 附件2 until then: its layout settles unseen
+        finally:
+            self.started.emit()  # even after an error: what waits for it must not wait forever
 
     def _fill_month_states(self) -> None:
         from .background import run_in_background
@@ -427,8 +434,19 @@ class MainWindow(QMainWindow):
             if period not in big:
                 self.month_model.update_status(month_status(self.store, period))
         if big:  # months of many thousand cases take seconds to check
-            run_in_background(lambda: read_statuses(self.store.path, big),
-                              lambda statuses: [self.month_model.update_status(s) for s in statuses])
+            self._reading_statuses = True
+
+            def done(statuses: list[MonthStatus]) -> None:
+                self._reading_statuses = False
+                for status in statuses:
+                    self.month_model.update_status(status)
+                self.findings_updated.emit()  # what waits for the start-up work looks again
+
+            def failed(text: str) -> None:
+                self._reading_statuses = False
+                self.show_message(self.tr("读取各月状态时出错:") + text)
+
+            run_in_background(lambda: read_statuses(self.store.path, big), done, failed)
 
     def select_month(self, period: str) -> None:
         index = self.month_model.index(self.month_model.row_of(period))
@@ -438,8 +456,14 @@ class MainWindow(QMainWindow):
             self.show_month(period)
 
     def show_month(self, period: str) -> None:
-        if period == (self._loading_period if self.loading else self.period):
+        shown = self._loading_period if self.loading else self.period
+        if period == shown:
             return  # shown already, or being read (selecting the row also calls this)
+        if shown and (self.loading or self.checking or self._check_after_paint):
+            # Left before its own check said its state: the list works it out like the others'.
+            self._states_to_fill.append(shown)
+            if self._painted and not self._check_after_paint:
+                QTimer.singleShot(0, self._fill_month_states)
         self.commit_open_edits()
         self.undo_stack.clear()
         self.show_message("")
@@ -593,11 +617,15 @@ class MainWindow(QMainWindow):
                 self.checking = False
                 self._show_check(month, ids, *result)
 
+        def failed(text: str) -> None:
+            if generation == self._check_generation:
+                self.checking = False
+            self.show_message(self.tr("校验时出错:") + text)
+
         if len(month.cases) > self.background_threshold:
             self.checking = True
             self.findings_summary.setText(self.tr("正在校验……"))
-            run_in_background(lambda: check_month(form, month), done,
-                              lambda text: self.show_message(self.tr("校验时出错:") + text))
+            run_in_background(lambda: check_month(form, month), done, failed)
         else:
             done(check_month(form, month))
 
