@@ -219,3 +219,39 @@ def test_an_error_after_the_first_paint_still_ends_the_start(qtbot, store, monke
         window.show()
     assert "各部门状态读不出" in capsys.readouterr().err  # printed by Qt's slot call
     window.close()
+
+
+BIG_MONTHS = """
+import sys, time
+from jianwang_desktop.gui import main_window
+from jianwang_desktop.gui.main_window import MainWindow
+
+MainWindow.background_threshold = 2  # every month here is "big": read and checked off the UI thread
+check_month = main_window.check_month
+main_window.check_month = lambda *a: (time.sleep(0.5), check_month(*a))[1]  # a slow check
+show_check = MainWindow._show_check
+MainWindow._show_check = lambda self, *a: (print("checked", self.period, flush=True),
+                                           show_check(self, *a))
+from jianwang_desktop.cli import main
+code = main(sys.argv[1:])
+print("exit", code)
+sys.exit(code)
+"""
+
+
+def test_exit_after_start_waits_for_a_big_month_read_and_checked_off_the_ui_thread(tmp_path):
+    from jianwang_desktop.core.store import Store
+    from sample_data import sample_case
+
+    from conftest import MIANYANG
+
+    with Store(tmp_path / "a.db") as s:
+        s.set_profile(MIANYANG)
+        for period in s.form.periods:
+            for i in range(1, 4):
+                s.add_case(period, sample_case(s.form, i).copy(number=f"{period}-{i:03d}"))
+    r = start_with(BIG_MONTHS, tmp_path / "a.db")
+    out = r.stdout.decode("utf-8")
+    assert r.returncode == 0, r.stderr.decode("utf-8")
+    assert "启动完成,程序正常" in out and "exit 0" in out
+    assert out.index("checked") < out.index("启动完成")  # read and checked before it said so

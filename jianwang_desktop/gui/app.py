@@ -149,6 +149,7 @@ class QuitAfterFirstPaint(QObject):
         window.installEventFilter(self)
         window.started.connect(self._quit_when_started)
         window.findings_updated.connect(self._quit_when_started)  # a big month's work, done
+        window.states_updated.connect(self._quit_when_started)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(QApplication.quit)

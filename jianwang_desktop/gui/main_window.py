@@ -63,6 +63,7 @@ def read_statuses(path, periods) -> list[MonthStatus]:
 
 class MainWindow(QMainWindow):
     findings_updated = Signal()
+    states_updated = Signal()  # big months' states, worked out on a worker thread, are in
     painted = Signal()  # the first paint is done (the start-up work after it begins)
     started = Signal()  # the start-up work left for after the first paint is done
     # Months with more cases than this are checked on a worker thread.
@@ -85,7 +86,7 @@ class MainWindow(QMainWindow):
         self._loading_period = ""  # the month being read while loading
         self._states_to_fill: list[str] = []  # months whose state the list still lacks
         self._departments_to_fill = False  # a city's list still lacks whose bundles are in
-        self._reading_statuses = False  # states of big months being worked out off the UI thread
+        self._reading_statuses = 0  # reads of big months' states running off the UI thread
         # Start-up: the first paint shows the month; its check (findings, the month's state)
         # and the other months' states follow at once, after it.
         self._painted = False
@@ -406,7 +407,7 @@ class MainWindow(QMainWindow):
         other months' states, at a city which departments have reported; with a big month,
         its reading and checking on worker threads too."""
         return (self._check_after_paint or bool(self._states_to_fill) or self._departments_to_fill
-                or self.loading or self.checking or self._reading_statuses)
+                or self.loading or self.checking or self._reading_statuses > 0)
 
     def _finish_start(self) -> None:
         if not self.isVisible():
@@ -434,17 +435,18 @@ class MainWindow(QMainWindow):
             if period not in big:
                 self.month_model.update_status(month_status(self.store, period))
         if big:  # months of many thousand cases take seconds to check
-            self._reading_statuses = True
+            self._reading_statuses += 1
 
             def done(statuses: list[MonthStatus]) -> None:
-                self._reading_statuses = False
+                self._reading_statuses -= 1
                 for status in statuses:
                     self.month_model.update_status(status)
-                self.findings_updated.emit()  # what waits for the start-up work looks again
+                self.states_updated.emit()
 
             def failed(text: str) -> None:
-                self._reading_statuses = False
+                self._reading_statuses -= 1
                 self.show_message(self.tr("读取各月状态时出错:") + text)
+                self.states_updated.emit()
 
             run_in_background(lambda: read_statuses(self.store.path, big), done, failed)
 
@@ -463,7 +465,7 @@ class MainWindow(QMainWindow):
             # Left before its own check said its state: the list works it out like the others'.
             self._states_to_fill.append(shown)
             if self._painted and not self._check_after_paint:
-                QTimer.singleShot(0, self._fill_month_states)
+                QTimer.singleShot(0, lambda: self.isVisible() and self._fill_month_states())
         self.commit_open_edits()
         self.undo_stack.clear()
         self.show_message("")
