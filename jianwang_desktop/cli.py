@@ -457,12 +457,21 @@ def cmd_history(args) -> int:
     return EXIT_OK
 
 
+def no_display() -> bool:
+    """Linux without a screen (an SSH session, a server): Qt would abort with a message
+    that blames a missing libxcb-cursor0 library. Windows and macOS always have one."""
+    import os
+
+    return (sys.platform.startswith("linux")
+            and not any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY",
+                                                     "QT_QPA_PLATFORM")))
+
+
 def _qt_without_display() -> None:
     """Printing needs Qt but no window: with no display, draw offscreen."""
     import os
 
-    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
-            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+    if no_display():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
@@ -733,6 +742,11 @@ def cmd_cases(args) -> int:
 
 
 def cmd_gui(args) -> int:
+    if no_display():
+        print("错误:没有图形显示环境(未设置 DISPLAY),打不开窗口。请在桌面环境中运行;"
+              "在服务器上检查安装可用 xvfb-run -a jianwang --exit-after-start,"
+              "命令行功能(jianwang check、export 等)不需要窗口。", file=sys.stderr)
+        return EXIT_USER_ERROR
     # sqlite-utils imports numpy and pandas when they are installed, only to store their
     # types; nothing here has such values, and importing them would add a tenth of a second
     # or more to every start of the window (the PyInstaller build leaves them out anyway).

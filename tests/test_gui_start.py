@@ -255,3 +255,21 @@ def test_exit_after_start_waits_for_a_big_month_read_and_checked_off_the_ui_thre
     assert r.returncode == 0, r.stderr.decode("utf-8")
     assert "启动完成,程序正常" in out and "exit 0" in out
     assert out.index("checked") < out.index("启动完成")  # read and checked before it said so
+
+
+def test_without_a_display_the_window_says_so_instead_of_aborting(tmp_path):
+    """Linux over SSH: Qt itself would abort (signal 6) blaming libxcb-cursor0."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    r = subprocess.run([sys.executable, "-m", "jianwang_desktop", "--db", str(tmp_path / "a.db"),
+                        "--exit-after-start"], capture_output=True, cwd=ROOT, timeout=120,
+                       env=dict(env, PYTHONIOENCODING="utf-8"))
+    err = r.stderr.decode("utf-8")
+    assert r.returncode == 2 and "没有图形显示环境" in err and "xvfb-run" in err, err
+    assert not (tmp_path / "a.db").exists()  # refused before anything was opened
