@@ -11,6 +11,7 @@ from ..core.bundle import ExportResult
 from ..core.signing import grouped
 from ..core.store import ExportRecord
 from .ui_dialog import UiDialog
+from .uiload import make_title
 
 
 class ExportResultDialog(UiDialog):
@@ -23,10 +24,7 @@ class ExportResultDialog(UiDialog):
         self.result = result
         self.opener = opener
         headline = self.widget(QLabel, "headlineLabel")
-        font = headline.font()
-        font.setPointSize(font.pointSize() + 3)
-        font.setBold(True)
-        headline.setFont(font)
+        make_title(headline)
         if result.again:
             headline.setText(self.tr("{month}已导出过,已把第{n}版重新写出(与原文件完全相同)。").format(
                 month=month_label, n=result.revision))

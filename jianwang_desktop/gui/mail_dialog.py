@@ -21,7 +21,7 @@ from ..core.month_state import no_bundle_text
 from ..core.recipients import all_recipients, set_recipient_emails
 from ..core.routing import Route, contents_text, month_routes
 from ..core.store import Store
-from .uiload import load_ui
+from .uiload import child, load_ui, make_title
 
 Opener = Callable[[QUrl], bool]
 ERROR_STYLE = "color: #b00020;"
@@ -110,7 +110,9 @@ class MailDialog(QDialog):
         layout.addWidget(self.panel)
         layout.addWidget(buttons)
 
-        find = self.panel.findChild
+        def find(cls, name):
+            return child(self.panel, cls, name)
+
         self.tabs: QTabWidget = find(QTabWidget, "tabs")
         self.title_label: QLabel = find(QLabel, "titleLabel")
         self.routes_view: QTableView = find(QTableView, "routesView")
@@ -124,10 +126,7 @@ class MailDialog(QDialog):
         self.recipients_status: QLabel = find(QLabel, "recipientsStatus")
         self.save_recipients_button: QPushButton = find(QPushButton, "saveRecipientsButton")
 
-        font = self.title_label.font()
-        font.setPointSize(font.pointSize() + 3)
-        font.setBold(True)
-        self.title_label.setFont(font)
+        make_title(self.title_label)
 
         self.model = RoutesModel(store.form, self)
         self.routes_view.setModel(self.model)

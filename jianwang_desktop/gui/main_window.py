@@ -26,7 +26,7 @@ from .menus import MainMenus
 from .message_bar import MessageBar
 from .statistics_model import StatisticsModel
 from .statistics_view import StatisticsView
-from .uiload import child, load_ui
+from .uiload import child, load_ui, make_title
 
 
 def check_month(form, month: MonthData):
@@ -269,10 +269,7 @@ class MainWindow(QMainWindow):
 
     def _style_titles(self) -> None:
         for label in (self.title_label, self.cases_title_label):
-            font = label.font()
-            font.setPointSize(font.pointSize() + 5)
-            font.setBold(True)
-            label.setFont(font)
+            make_title(label, grow=5)
         self.title_label.setText(self.form.statistics_form.title)
         self.cases_title_label.setText(self.form.cases_form.title)
         self.notes_label.setText(

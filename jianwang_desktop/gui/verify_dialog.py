@@ -14,6 +14,7 @@ from ..core.store import Store
 from ..core.verify import CHECKS, VerifyResult, verify_file
 from .background import run_in_background
 from .ui_dialog import UiDialog
+from .uiload import make_title
 
 OK_COLOUR, FAIL_COLOUR, SKIP_COLOUR = QColor("#1b5e20"), QColor("#b3261e"), QColor("#6b6b6b")
 
@@ -37,10 +38,7 @@ class VerifyDialog(UiDialog):
         self.widget(QPushButton, "browseButton").clicked.connect(self.choose)
         self.trust_button.clicked.connect(self.trust_signer)
         self.setAcceptDrops(True)
-        font = self.result_label.font()
-        font.setPointSize(font.pointSize() + 3)
-        font.setBold(True)
-        self.result_label.setFont(font)
+        make_title(self.result_label)
         self.resize(760, 560)
 
     # ------------------------------------------------------------ choosing a file
