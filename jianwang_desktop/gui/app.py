@@ -82,6 +82,13 @@ def resume_garbage_collection() -> None:
         gc.enable()
 
 
+def before_a_dialog() -> None:
+    """A dialog shown instead of the window (setup, restore, a refusal) may stay open a
+    while: the icon and the collector the first paint would have brought, now."""
+    set_window_icon(QApplication.instance())
+    resume_garbage_collection()
+
+
 def run_gui(db_path: Path | None, exit_after_start: bool = False) -> int:
     try:
         return _run_gui(db_path, exit_after_start)
@@ -109,8 +116,7 @@ def _run_gui(db_path: Path | None, exit_after_start: bool) -> int:
         if store.profile() is None and not exit_after_start:
             from .profile_dialog import SetupDialog
 
-            set_window_icon(app)
-            resume_garbage_collection()  # a dialog that may stay open a while comes first
+            before_a_dialog()
             if not SetupDialog(store).exec():
                 return 0  # nothing set up, nothing to show; the next start asks again
         window = MainWindow(store)
@@ -200,8 +206,7 @@ def _open_or_restore(open_store, path: Path, exit_after_start: bool):
     except DamagedDatabase as e:
         from .backup_dialog import offer_restore_at_start
 
-        set_window_icon(QApplication.instance())
-        resume_garbage_collection()  # a dialog that may stay open a while
+        before_a_dialog()
         if exit_after_start or not offer_restore_at_start(path, e):
             raise
     return open_store(path)
@@ -213,7 +218,7 @@ def _refuse(error: UserError, exit_after_start: bool) -> int:
     else:
         from PySide6.QtWidgets import QMessageBox
 
-        set_window_icon(QApplication.instance())
+        before_a_dialog()
         QMessageBox.critical(None, APP_DISPLAY_NAME, str(error))
     return 2
 
