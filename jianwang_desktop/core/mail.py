@@ -25,6 +25,7 @@ from .errors import UserError
 from .formdef import FormDefinition
 from .files import read_bounded
 from .money import format_amount
+from .month_state import date_text
 from .records import MonthData, totals_row
 from .routing import (Route, contents_text, missing_addresses, month_routes, short_title,
                       titles_text)
@@ -129,10 +130,6 @@ def find_bundle(store, period: str, given: Path | None = None) -> Path | None:
 
 
 # ---------------------------------------------------------------- the message
-
-
-def date_text(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def subject_for(form: FormDefinition, profile: Profile, period: str, route: Route) -> str:

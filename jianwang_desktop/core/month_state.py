@@ -84,6 +84,10 @@ def days_left_text(due: date, today: date) -> str:
     return f"已逾期 {-days} 天"
 
 
+def date_text(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def due_text(month: Month) -> str:
     return f"{month.due.month}月{month.due.day}日"
 

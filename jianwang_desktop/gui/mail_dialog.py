@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayo
                                QVBoxLayout)
 
 from ..core.errors import UserError
-from ..core.mail import date_text, find_bundle, make_drafts, write_drafts
-from ..core.month_state import no_bundle_text
+from ..core.mail import find_bundle, make_drafts, write_drafts
+from ..core.month_state import date_text, no_bundle_text
 from ..core.recipients import all_recipients, set_recipient_emails
 from ..core.routing import Route, contents_text, month_routes
 from ..core.store import Store

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QFrame,
 
 from .. import APP_DISPLAY_NAME
 from ..core.errors import UserError
-from ..core.month_state import MonthStatus, days_left_text, month_status
+from ..core.month_state import MonthStatus, date_text, days_left_text, month_status
 from ..core.records import CaseRecord, MonthData, grid_from_cases
 from ..core.recipients import provincial_emails
 from ..core.roles import CITY_ROLE, OFFICE_ROLE, PROVINCE_ROLE, receiving_role
@@ -524,7 +524,7 @@ class MainWindow(QMainWindow):
         self.due_label.setText(
             self.tr("{month}报表截止日期:{due}({when})").format(
                 month=definition.label,
-                due=f"{definition.due.year}年{definition.due.month}月{definition.due.day}日",
+                due=date_text(definition.due),
                 when=days_left_text(definition.due, self.today)))
         self.statusBar().showMessage(f"{APP_DISPLAY_NAME} · {self.store.path}")
         self._update_case_count()

@@ -30,6 +30,7 @@ from ..core.domain import Profile
 from ..core.errors import UserError
 from ..core.formdef import FormDefinition, PrintedForm
 from ..core.money import format_amount
+from ..core.month_state import date_text
 from ..core.recipients import provincial_emails
 from ..core.records import MonthData, Value, totals_row
 from .pdf_text import RADICALS, DrawnText, repair_pdf_text
@@ -475,7 +476,7 @@ class SignBlock(Block):
         day = source.printed_on
         values = [profile.unit, profile.filler, profile.phone] if profile else ["", "", ""]
         labels = [*printed.footer, "填报日期:"]
-        values.append(f"{day.year}年{day.month}月{day.day}日")
+        values.append(date_text(day))
         qfont = font(SERIF_FAMILIES, LINE_PT)
         items = [canvas.wrap(label + value, qfont, canvas.width)
                  for label, value in zip(labels, values)]
