@@ -1,5 +1,7 @@
 """The Designer forms in ui/ load through one shared loader that skips Designer's plugins."""
 
+import re
+
 import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
@@ -18,6 +20,25 @@ def test_every_form_loads_with_its_named_widgets(qtbot, name):
     form = uiload.load_ui(name, parent, custom=(StatisticsView,))
     assert form.parent() is parent
     assert form.findChildren(QWidget)  # a form with widgets, not an empty shell
+
+
+def test_a_forms_widgets_are_made_from_python_our_own_classes_too(qtbot):
+    """Made by Qt's loader in C++, each widget would reach Python through a search of
+    every widget class deriving from its base (see uiload.FormLoader)."""
+    from shiboken6 import Shiboken
+
+    form = uiload.load_ui("main_panel", custom=(StatisticsView,))  # no parent: kept alive
+    qtbot.addWidget(form)
+    assert Shiboken.createdByPython(form)
+    source = (ui_dir() / "main_panel.ui").read_text("utf-8")
+    in_file = set(re.findall(r'<widget class="\w+" name="(\w+)"', source))
+    named = [w for w in form.findChildren(QWidget) if w.objectName() in in_file]
+    assert len(named) == len(in_file) - 1 > 30  # all but the form itself
+    assert all(Shiboken.createdByPython(w) for w in named), [
+        w.objectName() for w in named if not Shiboken.createdByPython(w)]
+    view = form.findChild(StatisticsView, "statisticsView")
+    assert type(view) is StatisticsView
+    assert form.findChild(QWidget, "formTabs").count() == 3  # the pages found their places
 
 
 def test_the_loader_is_shared_and_leaves_the_plugin_paths_alone(qtbot):

@@ -1,13 +1,14 @@
 """Qt Designer files from ui/, loaded at run time (no generated code to keep in sync).
 
-Our own widget classes used in a .ui file (promoted widgets) are registered with the
-loader through `custom`, so the file names the class and the loader builds it.
+Our own widget classes used in a .ui file (promoted widgets) are given to the loader
+through `custom`, so the file names the class and the loader builds it.
 """
 
 from __future__ import annotations
 
 from functools import cache
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import QCoreApplication, QFile, QIODevice
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QWidget
@@ -15,41 +16,64 @@ from PySide6.QtWidgets import QWidget
 from ..core.resources import ui_dir
 
 
-_registered: set[type] = set()  # our widget classes the loader knows
+class FormLoader(QUiLoader):
+    """Makes the forms' widgets from Python, our own classes (`classes`) among them.
+
+    A widget Qt's loader made in C++ reaches Python by a pointer of a base class, and
+    PySide finds its real class by trying every class derived from that base, creating
+    each one's Python enum types on the way: the first form loaded made those of some
+    thirty widget classes (dialogs, wizards, MDI areas) none of ours uses, about 6 ms of
+    every start. A widget made from Python has its class already. What is returned here
+    belongs to Qt (PySide hands it over), as what Qt's loader makes does."""
+
+    # Qt's loader makes the pages of these without a parent (their insertion gives one),
+    # so a page is sized as a window until it is first laid out: the same here.
+    PAGE_HOLDERS = (QtWidgets.QTabWidget, QtWidgets.QStackedWidget, QtWidgets.QToolBox)
+
+    def __init__(self):
+        super().__init__()
+        self.classes: dict[str, type] = {}
+
+    def createWidget(self, class_name: str, parent: QWidget | None = None,
+                     name: str = "") -> QWidget:
+        cls = self.classes.get(class_name) or getattr(QtWidgets, class_name, None)
+        if not (isinstance(cls, type) and issubclass(cls, QWidget)):
+            return super().createWidget(class_name, parent, name)  # e.g. Designer's "Line"
+        widget = cls(None if isinstance(parent, self.PAGE_HOLDERS) else parent)
+        widget.setObjectName(name)
+        return widget
+
+    def load_file(self, path, parent: QWidget | None) -> QWidget | None:
+        file = QFile(str(path))
+        if not file.open(QIODevice.OpenModeFlag.ReadOnly):
+            raise FileNotFoundError(f"界面文件 {path} 无法打开")
+        try:
+            return self.load(file, parent)
+        finally:
+            file.close()
 
 
 @cache
-def _loader() -> QUiLoader:
+def _loader() -> FormLoader:
     """One loader for every form, made without Qt Designer's plugin folders: a new
     QUiLoader loads each Designer plugin it finds there (PySide's own, Qt Quick's, Qt
     WebEngine's, with their libraries) although our forms use only standard widgets and
-    our own registered classes. That cost a few hundredths of a second at every start."""
+    our own classes. That cost a few hundredths of a second at every start."""
     paths = QCoreApplication.libraryPaths()
     QCoreApplication.setLibraryPaths([])
     try:
-        loader = QUiLoader()
+        loader = FormLoader()
     finally:
         QCoreApplication.setLibraryPaths(paths)
     return loader
 
 
 def load_ui(name: str, parent: QWidget | None = None, custom: tuple[type, ...] = ()) -> QWidget:
+    """The form ui/<name>.ui; `custom` are our widget classes it names (promoted widgets)."""
     path = ui_dir() / f"{name}.ui"
-    file = QFile(str(path))
-    if not file.open(QIODevice.OpenModeFlag.ReadOnly):
-        raise FileNotFoundError(f"界面文件 {path} 无法打开")
     loader = _loader()
-    for cls in custom:
-        if cls not in _registered:
-            loader.registerCustomWidget(cls)
-            # PySide adds an empty plugin path with it, which has the loader look for
-            # Designer plugins in the current folder at the next load: none wanted.
-            loader.clearPluginPaths()
-            _registered.add(cls)
-    try:
-        widget = loader.load(file, parent)
-    finally:
-        file.close()
+    loader.classes.update((cls.__name__, cls) for cls in custom)
+    widget = loader.load_file(path, parent)
     if widget is None:
         raise RuntimeError(f"界面文件 {path} 无法加载:{loader.errorString()}")
     return widget
