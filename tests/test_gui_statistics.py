@@ -6,6 +6,7 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 
 from jianwang_desktop.core.store import Store
+from jianwang_desktop.gui.colours import ERROR_BACKGROUND
 from jianwang_desktop.gui.statistics_model import SetCellsCommand
 from gui_helpers import cell_text, go_to_cell, open_main, type_into_cell  # noqa: F401
 from sample_data import full_grid, sample_month
@@ -155,7 +156,11 @@ def test_a_rule_break_is_marked_in_the_cell_and_listed_then_jumped_to(qtbot, sto
     model = window.statistics_model
     index = model.index(0, 2)
     assert "有罚款时行政结案件数至少为 1" in index.data(Qt.ItemDataRole.ToolTipRole)
-    assert index.data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert index.data(Qt.ItemDataRole.BackgroundRole) == ERROR_BACKGROUND
+    view = window.statistics_view
+    rect = view.visualRect(index)
+    painted = view.viewport().grab().toImage().pixelColor(rect.left() + 3, rect.center().y())
+    assert painted.name() == ERROR_BACKGROUND.name()  # a colour for a background role is painted
     assert window.month_model.status(1).state == "有错误"
     findings = window.findings_model
     row = next(r for r in range(findings.rowCount())

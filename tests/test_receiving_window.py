@@ -187,7 +187,7 @@ def test_province_sees_who_reported_and_the_exact_totals(qtbot, tmp_path, monkey
             assert cell("绵阳市", 2).data() == "未到期"
             for index, status in ((cell("绵阳市", 0), ON_TIME), (cell("德阳市", 0), LATE),
                                   (cell("自贡市", 0), MISSING)):
-                assert index.data(Qt.ItemDataRole.BackgroundRole).color().name() == \
+                assert index.data(Qt.ItemDataRole.BackgroundRole).name() == \
                     STATUS_COLOURS[status]
             assert "第2版" in cell("成都市文化市场综合执法总队", 0).data(Qt.ItemDataRole.ToolTipRole)
             counts = window.status_page.counts_label.text()

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex,
                             QSortFilterProxyModel, Qt)
-from PySide6.QtGui import QBrush, QColor
 
 from ..core.formdef import FormDefinition
 from ..core.records import CaseRecord
+from .colours import ERROR_BACKGROUND, WARNING_BACKGROUND
 
 _Index = QModelIndex | QPersistentModelIndex
-ERROR_BRUSH = QBrush(QColor("#f8c9c4"))
-WARNING_BRUSH = QBrush(QColor("#fbe9b7"))
 
 # The register shows these columns; the long texts are shown by their first line.
 COLUMNS = ("number", "name", "handling_unit", "source", "category", "summary", "result",
@@ -72,7 +70,7 @@ class CaseTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             problems = self._problems.get(case.id)
             if problems:
-                return ERROR_BRUSH if any(f.is_error for f in problems) else WARNING_BRUSH
+                return ERROR_BACKGROUND if any(f.is_error for f in problems) else WARNING_BACKGROUND
         return None
 
     # ------------------------------------------------------------ rows

@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 
 from ..core.formdef import FormDefinition
 from ..core.month_state import (CORRECTING, EXPORTED, HAS_ERRORS, IN_PROGRESS, NOT_STARTED,
@@ -51,7 +51,7 @@ class FindingsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return finding.describe(self.form)
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0:
-            return QBrush(QColor("#b3261e" if finding.is_error else "#8a5a00"))
+            return QColor("#b3261e" if finding.is_error else "#8a5a00")
         if role == FindingRole:
             return finding
         return None
@@ -139,7 +139,7 @@ class MonthListModel(QAbstractListModel):
                     n=len(reported), total=len(reported) + len(missing))
             return f"{month.label}  【{self.state_text(status.state)}】\n{line2}"
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor(STATE_COLOURS[status.state]))
+            return QColor(STATE_COLOURS[status.state])
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = [f"{month.label}:{self.state_text(status.state)}"]
             if status.state == CORRECTING:

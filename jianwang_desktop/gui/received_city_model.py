@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QColor, QFont
 
 from ..core.completeness import CHINA
 from ..core.formdef import FormDefinition
@@ -70,7 +70,7 @@ class CityBreakdownModel(QAbstractTableModel):
             return (self.tr("第%n版", "", b.revision), shown_time(b.created),
                     grouped(b.fingerprint))[column - measures - 1]
         if role == Qt.ItemDataRole.ForegroundRole and not row.reported:
-            return QBrush(QColor("#b3261e"))
+            return QColor("#b3261e")
         if role == Qt.ItemDataRole.FontRole and index.row() == len(self._rows) - 1:
             font = QFont()
             font.setBold(True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QColor, QFont
 
 from ..core.completeness import LATE, MISSING, NOT_DUE, ON_TIME, Matrix
 from ..core.formdef import FormDefinition
@@ -50,11 +50,11 @@ class CompletenessModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return cell.label
         if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(QColor(STATUS_COLOURS[cell.status]))
+            return QColor(STATUS_COLOURS[cell.status])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ForegroundRole and cell.corrected:
-            return QBrush(QColor(CORRECTED_COLOUR))
+            return QColor(CORRECTED_COLOUR)
         if role == Qt.ItemDataRole.FontRole and cell.corrected:
             font = QFont()
             font.setBold(True)

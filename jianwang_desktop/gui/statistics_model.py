@@ -10,21 +10,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QUndoCommand, QUndoStack
+from PySide6.QtGui import QFont, QUndoCommand, QUndoStack
 
 from ..core.errors import UserError
 from ..core.formdef import FormDefinition
 from ..core.money import NumberError, format_amount
 from ..core.records import Grid, Value, empty_grid, totals_row, zero_of
 from ..core.validation import Finding, parse_cell, validate_grid
+from .colours import BLANK_BACKGROUND, ERROR_BACKGROUND, TOTAL_BACKGROUND, WARNING_BACKGROUND
 
 _Index = QModelIndex | QPersistentModelIndex
 Cells = dict[tuple[str, str], Value]
 
-ERROR_BRUSH = QBrush(QColor("#f8c9c4"))
-WARNING_BRUSH = QBrush(QColor("#fbe9b7"))
-BLANK_BRUSH = QBrush(QColor("#eef3fa"))
-TOTAL_BRUSH = QBrush(QColor("#f0f0f0"))
 
 
 def display_value(value: Value) -> str:
@@ -138,17 +135,17 @@ class StatisticsModel(QAbstractTableModel):
                 font.setBold(True)
                 return font
             if role == Qt.ItemDataRole.BackgroundRole:
-                return TOTAL_BRUSH
+                return TOTAL_BACKGROUND
             if role == Qt.ItemDataRole.ToolTipRole:
                 return self.tr("合计由各类别自动相加,不能直接填写")
             return None
         findings = self.findings_at(index)
         if role == Qt.ItemDataRole.BackgroundRole and findings:
             if any(f.is_error and f.rule for f in findings):
-                return ERROR_BRUSH
+                return ERROR_BACKGROUND
             if any(f.rule for f in findings):
-                return WARNING_BRUSH
-            return BLANK_BRUSH
+                return WARNING_BACKGROUND
+            return BLANK_BACKGROUND
         if role == Qt.ItemDataRole.ToolTipRole and findings:
             return "\n".join(f.message for f in findings)
         return None
