@@ -22,7 +22,7 @@ from ..core.validation import Finding, validate_month
 from .case_editor import CaseEditor
 from .case_model import CaseFilterModel, CaseTableModel
 from .findings_model import CHECKING, FindingRole, FindingsModel, MonthListModel, ReconcileModel
-from .menus import MainMenus
+from .menus import MainMenus, new_action
 from .message_bar import MessageBar
 from .statistics_model import StatisticsModel
 from .statistics_view import StatisticsView
@@ -211,12 +211,12 @@ class MainWindow(QMainWindow):
         self._search_timer.timeout.connect(
             lambda: self.case_proxy.set_search(self.search_edit.text()))
         self.search_edit.textChanged.connect(lambda _: self._search_timer.start())
-        self.add_case_action = QAction(self.tr("新增案件"), self)
+        self.add_case_action = new_action(self.tr("新增案件"), self)
         self.add_case_action.setShortcut(QKeySequence.StandardKey.New)
         self.add_case_action.triggered.connect(self.add_case)
         self.addAction(self.add_case_action)
         self.add_case_button.setToolTip(self.tr("新增一条案件(Ctrl+N)"))
-        self.delete_case_action = QAction(self.tr("删除案件"), self.cases_view)
+        self.delete_case_action = new_action(self.tr("删除案件"), self.cases_view)
         self.delete_case_action.setShortcut(QKeySequence.StandardKey.Delete)
         self.delete_case_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.delete_case_action.triggered.connect(self.delete_case)
