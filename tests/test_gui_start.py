@@ -150,12 +150,20 @@ def test_the_collector_and_the_icon_wait_for_the_first_paint(tmp_path):
 
 
 AT_FIRST_PAINT = """
+import enum
 import sys
 from jianwang_desktop.gui.main_window import MainWindow
+
+def enum_owners(cls=enum.Enum):
+    for sub in cls.__subclasses__():
+        if sub.__module__.startswith("PySide6."):
+            yield sub.__qualname__.rsplit(".", 1)[0]
+        yield from enum_owners(sub)
 
 finish = MainWindow._finish_start
 def report(self):
     print("loaded", " ".join(sorted(sys.modules)))
+    print("enums of", " ".join(sorted(set(enum_owners()))))
     finish(self)
 MainWindow._finish_start = report
 from jianwang_desktop.cli import main
@@ -183,6 +191,26 @@ def test_the_first_paint_of_a_city_s_window_loads_only_what_it_shows(tmp_path):
     loaded = set(r.stdout.decode("utf-8").split("loaded ", 1)[1].split("\n", 1)[0].split())
     assert "jianwang_desktop.gui.city_page" in loaded  # the script saw the window's start
     assert sorted(loaded & set(NOT_BEFORE_THE_FIRST_PAINT)) == []
+
+
+# Qt classes whose Python enum types PySide creates when a class is first used: a few
+# milliseconds of the start for some. None of these is needed to paint the window.
+NO_ENUMS_BEFORE_THE_FIRST_PAINT = [
+    "QIcon",  # QAction(text, parent) weighed the icon constructor: menus.new_action
+    "QGradient",  # QBrush(colour) did: gui/colours.py
+    "QFileDevice",  # a QFile for each form: uiload loads by path
+    "QFontDatabase",  # the Chinese font: app.use_chinese_font
+    # classes of no widget of ours, once created by PySide finding the class of each
+    # widget the Designer loader made in C++: uiload.FormLoader
+    "QWizard", "QMessageBox", "QFileDialog", "QMdiArea", "QGraphicsView", "QDockWidget"]
+
+
+def test_the_first_paint_creates_no_python_enum_types_of_classes_it_does_not_use(tmp_path):
+    r = start_with(AT_FIRST_PAINT, tmp_path / "a.db")
+    assert r.returncode == 0, r.stderr.decode("utf-8")
+    owners = set(r.stdout.decode("utf-8").split("enums of ", 1)[1].split("\n", 1)[0].split())
+    assert {"Qt", "QAbstractItemView"} <= owners  # what the window does need, seen
+    assert sorted(owners & set(NO_ENUMS_BEFORE_THE_FIRST_PAINT)) == []
 
 
 def test_a_month_left_before_its_deferred_check_still_gets_its_state(qtbot, store):
@@ -273,3 +301,18 @@ def test_without_a_display_the_window_says_so_instead_of_aborting(tmp_path):
     err = r.stderr.decode("utf-8")
     assert r.returncode == 2 and "没有图形显示环境" in err and "xvfb-run" in err, err
     assert not (tmp_path / "a.db").exists()  # refused before anything was opened
+
+
+def test_the_window_font_is_a_simplified_chinese_one(qapp):
+    """Not the Japanese variant Qt picks for Chinese text when no family is named."""
+    from PySide6.QtGui import QFontInfo
+
+    from jianwang_desktop.gui.app import CJK_UI_FAMILIES, use_chinese_font
+
+    before = qapp.font()
+    try:
+        use_chinese_font(qapp)
+        assert QFontInfo(qapp.font()).family() in CJK_UI_FAMILIES
+        assert qapp.font().pointSize() >= 10
+    finally:
+        qapp.setFont(before)

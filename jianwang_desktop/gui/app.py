@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from .. import APP_DISPLAY_NAME, APP_NAME, ORGANIZATION, __version__
@@ -21,6 +20,8 @@ CJK_UI_FAMILIES = ("Microsoft YaHei UI", "Microsoft YaHei", "SimSun", "Noto Sans
 
 
 def chinese_family(candidates: tuple[str, ...] = CJK_UI_FAMILIES) -> str | None:
+    from PySide6.QtGui import QFontDatabase
+
     available = set(QFontDatabase.families())
     for family in candidates:
         if family in available:
@@ -38,13 +39,19 @@ def make_application(argv: list[str] | None = None, icon: bool = True) -> QAppli
     app.setApplicationVersion(__version__)
     if icon:
         set_window_icon(app)
-    family = chinese_family()
-    if family:
-        font = QFont(family)
-        font.setPointSize(max(app.font().pointSize(), 10))
-        app.setFont(font)
+    use_chinese_font(app)
     install_translations(app)
     return app
+
+
+def use_chinese_font(app: QApplication) -> None:
+    """Qt takes each character from the first installed family of the list that has it.
+    (Asking the font database which one is installed first would create the Python types
+    of its enums before the first paint, and a list of every family on the machine.)"""
+    font = app.font()
+    font.setFamilies(list(CJK_UI_FAMILIES))
+    font.setPointSize(max(font.pointSize(), 10))
+    app.setFont(font)
 
 
 def set_window_icon(app: QApplication) -> None:

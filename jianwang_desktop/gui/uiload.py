@@ -7,9 +7,10 @@ through `custom`, so the file names the class and the loader builds it.
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from PySide6 import QtWidgets
-from PySide6.QtCore import QCoreApplication, QFile, QIODevice
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QWidget
 
@@ -43,14 +44,11 @@ class FormLoader(QUiLoader):
         widget.setObjectName(name)
         return widget
 
-    def load_file(self, path, parent: QWidget | None) -> QWidget | None:
-        file = QFile(str(path))
-        if not file.open(QIODevice.OpenModeFlag.ReadOnly):
+    def load_file(self, path: Path, parent: QWidget | None) -> QWidget | None:
+        if not path.is_file():
             raise FileNotFoundError(f"界面文件 {path} 无法打开")
-        try:
-            return self.load(file, parent)
-        finally:
-            file.close()
+        # By its path, not through a QFile: no Python types of QFile's enums to create.
+        return self.load(str(path), parent)
 
 
 @cache
