@@ -200,6 +200,7 @@ NO_ENUMS_BEFORE_THE_FIRST_PAINT = [
     "QGradient",  # QBrush(colour) did: gui/colours.py
     "QFileDevice",  # a QFile for each form: uiload loads by path
     "QFontDatabase",  # the Chinese font: app.use_chinese_font
+    "QStyle", "QStyleOption",  # the grouped header of 附件1: statistics_view.GroupedHeaderView
     # classes of no widget of ours, once created by PySide finding the class of each
     # widget the Designer loader made in C++: uiload.FormLoader
     "QWizard", "QMessageBox", "QFileDialog", "QMdiArea", "QGraphicsView", "QDockWidget"]

@@ -253,6 +253,21 @@ def test_the_header_groups_columns_as_on_paper(store, open_main):
     assert header.height() >= 3 * header.fontMetrics().height()  # group row + two-line heading
     corner = window.statistics_view.corner_label
     assert corner.text() == "案件类别" and corner.width() == window.statistics_view.verticalHeader().width()
+    # As drawn: one group cell over 件数 and 罚款金额, a line between them only below it.
+    image = header.grab().toImage()
+    border = header.sectionViewportPosition(keys.index("fine"))
+    left, right = border - 12, border + 12
+    top_row, bottom_row = 3, header.height() - 4  # above the group's text, under the headings
+
+    def colours_along(y: int) -> set[str]:
+        return {image.pixelColor(x, y).name() for x in range(left, right)}
+
+    assert len(colours_along(top_row)) == 1
+    assert len(colours_along(bottom_row)) > 1  # the line between the two columns
+    cells = header.cells.model()
+    n = len(keys)
+    assert [cells.headerData(i, Qt.Orientation.Horizontal) for i in (1, n + 1, n + 2, n + 5)] \
+        == ["件数", "行政结案数", "行政结案数", ""]
 
 
 def open_editor_with(qtbot, window, row: int, column: int, text: str):
