@@ -26,7 +26,7 @@ from .menus import MainMenus, new_action
 from .message_bar import MessageBar
 from .statistics_model import StatisticsModel
 from .statistics_view import StatisticsView
-from .uiload import child, load_ui, make_title
+from .uiload import child, embed, load_ui, make_title
 
 
 def check_month(form, month: MonthData):
@@ -115,8 +115,7 @@ class MainWindow(QMainWindow):
         self.statistics_view.message.connect(self.show_message)
         self._setup_actions()
 
-        self._setup_cases()
-        self._setup_findings()
+        self._setup_case_models()
         self._setup_lock_banner()
         self.menus = MainMenus(self)
         self.role = ""
@@ -166,19 +165,6 @@ class MainWindow(QMainWindow):
         self.grid_hint.setSizePolicy(policy)
         self.undo_button: QPushButton = child(p, QPushButton, "undoButton")
         self.redo_button: QPushButton = child(p, QPushButton, "redoButton")
-        self.cases_title_label: QLabel = child(p, QLabel, "casesTitleLabel")
-        self.search_edit: QLineEdit = child(p, QLineEdit, "searchEdit")
-        self.add_case_button: QPushButton = child(p, QPushButton, "addCaseButton")
-        self.duplicate_case_button: QPushButton = child(p, QPushButton, "duplicateCaseButton")
-        self.delete_case_button: QPushButton = child(p, QPushButton, "deleteCaseButton")
-        self.cases_view: QTableView = child(p, QTableView, "casesView")
-        self.editor_host: QWidget = child(p, QWidget, "editorHost")
-        self.cases_count_label: QLabel = child(p, QLabel, "casesCountLabel")
-        self.findings_summary: QLabel = child(p, QLabel, "findingsSummary")
-        self.findings_view: QTableView = child(p, QTableView, "findingsView")
-        self.reconcile_label: QLabel = child(p, QLabel, "reconcileLabel")
-        self.reconcile_view: QTableView = child(p, QTableView, "reconcileView")
-        self.fill_from_cases_button: QPushButton = child(p, QPushButton, "fillFromCasesButton")
         self.navigator_pane: QWidget = child(p, QWidget, "navigatorPane")
         # The problem of the last action, between the header and the forms.
         self.message_bar = MessageBar(self.work_pane)
@@ -186,10 +172,56 @@ class MainWindow(QMainWindow):
         self.message_label: QLabel = self.message_bar.label
         self.work_pane.layout().insertWidget(1, self.message_bar)
 
-    def _setup_cases(self) -> None:
+    def _setup_case_models(self) -> None:
+        """What the month needs before its 附件2 and 校验与核对 pages are made: their models,
+        the case editor (made hidden, placed with its page) and the window's actions."""
         self.case_model = CaseTableModel(self.form, self)
         self.case_proxy = CaseFilterModel(self)
         self.case_proxy.setSourceModel(self.case_model)
+        self.case_editor = CaseEditor(self.form)
+        self.case_editor.setObjectName("caseEditor")
+        self.case_editor.committed.connect(self.save_case)
+        self.add_case_action = new_action(self.tr("新增案件"), self)
+        self.add_case_action.setShortcut(QKeySequence.StandardKey.New)
+        self.add_case_action.triggered.connect(self.add_case)
+        self.addAction(self.add_case_action)
+        self.findings_model = FindingsModel(self.form, self)
+        self.reconcile_model = ReconcileModel(self.form, self)
+        self._pages_made = False
+
+    def _build_form_pages(self) -> None:
+        """The 附件2 and 校验与核对 pages, hidden at the first paint, are made right after it:
+        their forms are a third of the main panel (about 4 ms of every start)."""
+        if self._pages_made:
+            return
+        self._pages_made = True
+        cases = embed(self.cases_page, "cases_page")
+        findings = embed(self.findings_page, "findings_page")
+        margins = self.statistics_page.layout().contentsMargins()  # as on the 附件1 page
+        for form in (cases, findings):
+            form.layout().setContentsMargins(margins)
+        self.cases_title_label: QLabel = child(cases, QLabel, "casesTitleLabel")
+        self.search_edit: QLineEdit = child(cases, QLineEdit, "searchEdit")
+        self.add_case_button: QPushButton = child(cases, QPushButton, "addCaseButton")
+        self.duplicate_case_button: QPushButton = child(cases, QPushButton, "duplicateCaseButton")
+        self.delete_case_button: QPushButton = child(cases, QPushButton, "deleteCaseButton")
+        self.cases_view: QTableView = child(cases, QTableView, "casesView")
+        self.editor_host: QWidget = child(cases, QWidget, "editorHost")
+        self.cases_count_label: QLabel = child(cases, QLabel, "casesCountLabel")
+        self.findings_summary: QLabel = child(findings, QLabel, "findingsSummary")
+        self.findings_view: QTableView = child(findings, QTableView, "findingsView")
+        self.reconcile_label: QLabel = child(findings, QLabel, "reconcileLabel")
+        self.reconcile_view: QTableView = child(findings, QTableView, "reconcileView")
+        self.fill_from_cases_button: QPushButton = child(findings, QPushButton,
+                                                         "fillFromCasesButton")
+        self._setup_cases()
+        self._setup_findings()
+        make_title(self.cases_title_label, grow=5)
+        self.cases_title_label.setText(self.form.cases_form.title)
+        self._enable_editing(not self.statistics_model.read_only)
+        self._update_case_count()
+
+    def _setup_cases(self) -> None:
         self.cases_view.setModel(self.case_proxy)
         self.cases_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.cases_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -200,21 +232,14 @@ class MainWindow(QMainWindow):
             self.cases_view.fontMetrics().height() + 8)
         self.cases_view.horizontalHeader().setStretchLastSection(True)
         self.cases_view.selectionModel().currentRowChanged.connect(self._case_selected)
-        self.case_editor = CaseEditor(self.form, self)
-        self.case_editor.setObjectName("caseEditor")
         splitter = self.cases_view.parentWidget()
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         self.editor_host.layout().addWidget(self.case_editor)
-        self.case_editor.committed.connect(self.save_case)
         self._search_timer = QTimer(self, singleShot=True, interval=200)
         self._search_timer.timeout.connect(
             lambda: self.case_proxy.set_search(self.search_edit.text()))
         self.search_edit.textChanged.connect(lambda _: self._search_timer.start())
-        self.add_case_action = new_action(self.tr("新增案件"), self)
-        self.add_case_action.setShortcut(QKeySequence.StandardKey.New)
-        self.add_case_action.triggered.connect(self.add_case)
-        self.addAction(self.add_case_action)
         self.add_case_button.setToolTip(self.tr("新增一条案件(Ctrl+N)"))
         self.delete_case_action = new_action(self.tr("删除案件"), self.cases_view)
         self.delete_case_action.setShortcut(QKeySequence.StandardKey.Delete)
@@ -226,7 +251,6 @@ class MainWindow(QMainWindow):
         self.delete_case_button.clicked.connect(self.delete_case)
 
     def _setup_findings(self) -> None:
-        self.findings_model = FindingsModel(self.form, self)
         self.findings_view.setModel(self.findings_model)
         self.findings_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.findings_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -236,7 +260,6 @@ class MainWindow(QMainWindow):
         header.setStretchLastSection(True)
         self.findings_view.activated.connect(self.jump_to_finding)
         self.findings_view.clicked.connect(self.jump_to_finding)
-        self.reconcile_model = ReconcileModel(self.form, self)
         self.reconcile_view.setModel(self.reconcile_model)
         self.reconcile_view.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.Stretch)
@@ -268,10 +291,8 @@ class MainWindow(QMainWindow):
         self.fill_zero_button.clicked.connect(self.statistics_model.fill_blanks_with_zero)
 
     def _style_titles(self) -> None:
-        for label in (self.title_label, self.cases_title_label):
-            make_title(label, grow=5)
+        make_title(self.title_label, grow=5)
         self.title_label.setText(self.form.statistics_form.title)
-        self.cases_title_label.setText(self.form.cases_form.title)
         self.notes_label.setText(
             "\n".join(self.form.statistics_form.notes_text(provincial_emails(self.store))))
 
@@ -411,6 +432,7 @@ class MainWindow(QMainWindow):
             return  # closed meanwhile (and its store)
         self.painted.emit()
         try:
+            self._build_form_pages()
             if self._check_after_paint:
                 self._check_after_paint = False
                 self.check_now()
@@ -511,9 +533,7 @@ class MainWindow(QMainWindow):
         locked = self.is_locked(period)
         self.statistics_model.read_only = locked
         self.statistics_model.set_grid(month.statistics, period)
-        for widget in (self.fill_zero_button, self.add_case_button, self.duplicate_case_button,
-                       self.delete_case_button, self.editor_host):
-            widget.setEnabled(not locked)
+        self._enable_editing(not locked)
         self.grid_hint.setVisible(not locked)  # “直接输入数字…” is not for a locked month
         self._show_lock(period, locked)
         self.case_model.set_cases(month.cases)
@@ -697,7 +717,16 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ cases
 
+    def _enable_editing(self, enabled: bool) -> None:
+        self.fill_zero_button.setEnabled(enabled)
+        if self._pages_made:  # else as they are made
+            for widget in (self.add_case_button, self.duplicate_case_button,
+                           self.delete_case_button, self.editor_host):
+                widget.setEnabled(enabled)
+
     def _update_case_count(self) -> None:
+        if not self._pages_made:
+            return  # said as the page is made
         self.cases_count_label.setText(self.tr("本月共 {n} 条案件").format(n=self.case_model.rowCount()))
 
     def current_case(self) -> CaseRecord | None:
