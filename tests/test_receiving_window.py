@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 
@@ -127,6 +127,64 @@ def test_city_imports_both_departments_and_exports_their_sum(qtbot, tmp_path, mo
     for column, key in enumerate(form.measure_keys):
         total_row = 6 + len(form.categories)
         assert Decimal(cells[f"{chr(ord('B') + column)}{total_row}"].text) == expected[key]
+
+
+def grid_whole(view) -> bool:
+    """Every row of a grid that never scrolls in its viewport, 合计 (the last) included,
+    and the grid as tall as its header and rows."""
+    model = view.model()
+    total = view.visualRect(model.index(model.rowCount() - 1, 0))
+    rows = view.verticalHeader().length()
+    return (view.viewport().rect().contains(total) and view.viewport().height() >= rows
+            and view.height() >= view.horizontalHeader().height() + rows + 2 * view.frameWidth())
+
+
+class GridPaints(QObject):
+    """For each paint of the 本市合计 grid, from the first: whether it showed every row."""
+
+    def __init__(self, window):
+        super().__init__()
+        self.window = window
+        self.frames: list[bool] = []
+
+    def eventFilter(self, watched, event) -> bool:
+        page = self.window.city_page
+        if (event.type() == QEvent.Type.Paint and page is not None and page.built
+                and watched is page.total_view.viewport()):
+            self.frames.append(grid_whole(page.total_view))
+        return False
+
+
+@pytest.mark.parametrize("size", [None, (1920, 1040)], ids=["default", "maximized-1080p"])
+def test_the_city_total_shows_every_row_from_the_first_frame(qtbot, tmp_path, size):
+    """本市合计 is as tall as its rows: 合计, the figure the office sends, is never cut, on
+    the window's default size (the page may scroll as a whole) and on a tall window (the page
+    needs no scrolling), from the first frame of the tab, which builds the page."""
+    city = make_office(tmp_path, office_profile("绵阳市", "版权局"))
+    with city.store() as store:
+        store.replace_month(MonthData(PERIOD, random_grid(store.form, random.Random(7)), []))
+        window = open_window(qtbot, store)
+        paints = GridPaints(window)
+        app = QApplication.instance()
+        app.installEventFilter(paints)
+        try:
+            if size is None:
+                assert (window.width(), window.height()) == (1200, 720)
+            else:
+                window.resize(*size)
+            assert not window.city_page.built
+            window.menus.city_action.trigger()
+            qtbot.waitUntil(lambda: bool(paints.frames))
+            assert paints.frames[0], "the first frame cut the grid"
+            qtbot.wait(50)  # and as it stays
+            view = window.city_page.total_view
+            assert grid_whole(view) and all(paints.frames)
+            assert not view.verticalScrollBar().isVisible()
+            page = window.city_page.ui  # the page scrolls as a whole if it must
+            assert view.geometry().bottom() < page.height()
+        finally:
+            app.removeEventFilter(paints)
+            window.close()
 
 
 @pytest.fixture
