@@ -335,3 +335,28 @@ def test_the_hidden_pages_are_made_right_after_the_first_paint(qtbot, store):
     assert window.cases_count_label.text() == "本月共 1 条案件"
     assert window.case_editor.parent() is not None and window.add_case_button.isEnabled()
     assert window.findings_summary.text()  # the month's check, said on its page
+
+
+def test_a_big_month_read_before_the_work_after_the_first_paint_waits_for_its_page(
+        qtbot, store, monkeypatch):
+    """The read of a big month (off the UI thread) may come in between the first paint and
+    the work that follows it: its check waits for that work, which makes 校验与核对."""
+    from jianwang_desktop.gui.main_window import MainWindow
+    from sample_data import sample_case
+
+    for i in range(1, 4):
+        store.add_case("2015-08", sample_case(store.form, i))
+    monkeypatch.setattr(MainWindow, "background_threshold", 2)
+    finish = MainWindow._finish_start
+
+    def after_the_read(self):
+        qtbot.waitUntil(lambda: not self.loading, timeout=10000)
+        finish(self)
+
+    monkeypatch.setattr(MainWindow, "_finish_start", after_the_read)
+    window = MainWindow(store, today=date(2015, 8, 20))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.start_pending, timeout=10000)
+    assert window.case_model.rowCount() == 3
+    assert "本月" in window.findings_summary.text()  # checked, and said on its page

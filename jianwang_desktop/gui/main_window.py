@@ -87,9 +87,10 @@ class MainWindow(QMainWindow):
         self._states_to_fill: list[str] = []  # months whose state the list still lacks
         self._departments_to_fill = False  # a city's list still lacks whose bundles are in
         self._reading_statuses = 0  # reads of big months' states running off the UI thread
-        # Start-up: the first paint shows the month; its check (findings, the month's state)
-        # and the other months' states follow at once, after it.
-        self._painted = False
+        # Start-up: the first paint shows the month; its check (findings, the month's state),
+        # the other months' states and the hidden pages follow at once, after it.
+        self._paint_seen = False  # the first paint began: _finish_start is on its way
+        self._painted = False  # _finish_start has begun: the window is complete from here
         self._check_after_paint = False
 
         self.panel = load_ui("main_panel", self, custom=(StatisticsView,))
@@ -414,8 +415,8 @@ class MainWindow(QMainWindow):
             self._fill_month_states()
 
     def event(self, event) -> bool:
-        if event.type() == QEvent.Type.Paint and not self._painted:
-            self._painted = True
+        if event.type() == QEvent.Type.Paint and not self._paint_seen:
+            self._paint_seen = True
             QTimer.singleShot(0, self._finish_start)  # once this first paint is done
         return super().event(event)
 
@@ -430,6 +431,9 @@ class MainWindow(QMainWindow):
     def _finish_start(self) -> None:
         if not self.isVisible():
             return  # closed meanwhile (and its store)
+        # Until here a month read meanwhile (a big one, off the UI thread) left its check
+        # to this: it needs the 校验与核对 page, made just below.
+        self._painted = True
         self.painted.emit()
         try:
             self._build_form_pages()
