@@ -289,6 +289,8 @@ def test_menus_name_every_command_with_shortcuts(qtbot, store, open_main):
     shortcuts = [a.shortcut().toString() for a in window.findChildren(type(menus.import_action))
                  if not a.shortcut().isEmpty()]
     assert len(shortcuts) == len(set(shortcuts)), shortcuts  # no key does two things
+    assert menus.import_action.toolTip() == "导入数据文件(Ctrl+O)"  # a tip names the key
+    assert window.undo_action.shortcut().toString() == "Ctrl+Z"
 
 
 class RecordingProgress(menus_module.QProgressDialog):

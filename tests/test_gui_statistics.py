@@ -211,6 +211,9 @@ def test_a_locked_month_is_shown_but_not_edited(qtbot, store, open_main, tmp_pat
     assert window.statistics_view.indexWidget(window.statistics_view.currentIndex()) is None
     assert window.message_bar.isVisible() and "锁定" in window.message_bar.text()
     assert "更正" in window.message_bar.text()
+    layout = window.work_pane.layout()  # the message above the locked month's banner
+    assert window.lock_banner.isVisible()
+    assert layout.indexOf(window.message_bar) < layout.indexOf(window.lock_banner)
     assert store.load_grid("2015-08")["文学"]["filed"] == 4
     window.month_list.setCurrentIndex(window.month_model.index(2))
     assert model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable

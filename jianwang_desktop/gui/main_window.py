@@ -6,7 +6,7 @@ import copy
 from datetime import date
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QFrame, QHeaderView,
                                QLabel, QLineEdit, QListView, QMainWindow,
                                QPushButton, QScrollArea, QTableView, QTabWidget, QWidget)
@@ -167,11 +167,7 @@ class MainWindow(QMainWindow):
         self.undo_button: QPushButton = child(p, QPushButton, "undoButton")
         self.redo_button: QPushButton = child(p, QPushButton, "redoButton")
         self.navigator_pane: QWidget = child(p, QWidget, "navigatorPane")
-        # The problem of the last action, between the header and the forms.
-        self.message_bar = MessageBar(self.work_pane)
-        self.message_bar.closed.connect(self.statusBar().clearMessage)
-        self.message_label: QLabel = self.message_bar.label
-        self.work_pane.layout().insertWidget(1, self.message_bar)
+        self._message_bar: MessageBar | None = None  # made with the first message
 
     def _setup_case_models(self) -> None:
         """What the month needs before its 附件2 and 校验与核对 pages are made: their models,
@@ -183,7 +179,6 @@ class MainWindow(QMainWindow):
         self.case_editor.setObjectName("caseEditor")
         self.case_editor.committed.connect(self.save_case)
         self.add_case_action = new_action(self.tr("新增案件"), self)
-        self.add_case_action.setShortcut(QKeySequence.StandardKey.New)
         self.add_case_action.triggered.connect(self.add_case)
         self.addAction(self.add_case_action)
         self.findings_model = FindingsModel(self.form, self)
@@ -242,6 +237,8 @@ class MainWindow(QMainWindow):
             lambda: self.case_proxy.set_search(self.search_edit.text()))
         self.search_edit.textChanged.connect(lambda _: self._search_timer.start())
         self.add_case_button.setToolTip(self.tr("新增一条案件(Ctrl+N)"))
+        from PySide6.QtGui import QKeySequence
+
         self.delete_case_action = new_action(self.tr("删除案件"), self.cases_view)
         self.delete_case_action.setShortcut(QKeySequence.StandardKey.Delete)
         self.delete_case_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -273,15 +270,23 @@ class MainWindow(QMainWindow):
         self.lock_label: QLabel = child(self.lock_banner, QLabel, "lockLabel")
         self.correct_button: QPushButton = child(self.lock_banner, QPushButton, "correctButton")
         self.correct_button.clicked.connect(lambda: self.menus.correct())
-        self.work_pane.layout().insertWidget(
-            self.work_pane.layout().indexOf(self.message_bar) + 1, self.lock_banner)
+        # Under the header (and under a message, once there is one).
+        self.work_pane.layout().insertWidget(1, self.lock_banner)
         self.lock_banner.hide()
+
+    def _install_shortcuts(self) -> None:
+        """Given once the window has painted: see MainMenus.install_shortcuts."""
+        from PySide6.QtGui import QKeySequence
+
+        for action, key in ((self.undo_action, QKeySequence.StandardKey.Undo),
+                            (self.redo_action, QKeySequence.StandardKey.Redo),
+                            (self.add_case_action, QKeySequence.StandardKey.New)):
+            action.setShortcut(key)
+        self.menus.install_shortcuts()
 
     def _setup_actions(self) -> None:
         self.undo_action: QAction = self.undo_stack.createUndoAction(self, self.tr("撤销"))
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action: QAction = self.undo_stack.createRedoAction(self, self.tr("重做"))
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
         self.addActions([self.undo_action, self.redo_action])
         self.undo_button.clicked.connect(self.undo_stack.undo)
         self.redo_button.clicked.connect(self.undo_stack.redo)
@@ -436,6 +441,7 @@ class MainWindow(QMainWindow):
         self._painted = True
         self.painted.emit()
         try:
+            self._install_shortcuts()
             self._build_form_pages()
             if self._check_after_paint:
                 self._check_after_paint = False
@@ -604,9 +610,25 @@ class MainWindow(QMainWindow):
             self.case_editor.set_sources(self.store.case_sources())
             self.apply_role()  # e.g. set up as 公安局 by mistake, now 版权局
 
+    @property
+    def message_bar(self) -> MessageBar:
+        """The problem of the last action, between the header and the forms: made when first
+        needed (a start shows none; about 1 ms less before the first paint)."""
+        if self._message_bar is None:
+            self._message_bar = MessageBar(self.work_pane)
+            self._message_bar.closed.connect(self.statusBar().clearMessage)
+            self.work_pane.layout().insertWidget(1, self._message_bar)
+        return self._message_bar
+
+    @property
+    def message_label(self) -> QLabel:
+        return self.message_bar.label
+
     def show_message(self, text: str) -> None:
         """A refusal or problem the user must read, replacing the one shown before; empty
         text hides the bar. The next accepted edit, month or tab clears it."""
+        if not text and self._message_bar is None:
+            return  # nothing shown to clear
         shown = self.message_bar.text()
         self.message_bar.set_text(text)
         if text:

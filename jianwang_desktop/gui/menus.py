@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QLineEdit, QProgressDialog, QToolBar
 
 from .. import APP_DISPLAY_NAME, __version__
@@ -88,17 +88,33 @@ class MainMenus(QObject):
     # ------------------------------------------------------------ construction
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        """`shortcut`: a key sequence's text ("Ctrl+O") or a standard key ("StandardKey.Undo"),
+        given with the others by `install_shortcuts`."""
         action = new_action(text, self.window)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            self._shortcuts.append((action, shortcut))
         if tip:
             action.setStatusTip(tip)
-            action.setToolTip(f"{text.rstrip('…')}({action.shortcut().toString()})"
-                              if shortcut is not None else text)
+            action.setToolTip(text)
         action.triggered.connect(lambda _checked=False: slot())
         return action
 
+    def install_shortcuts(self) -> None:
+        """The keyboard shortcuts, given once the window has painted (no key reaches it
+        before): made earlier, the first QKeySequence creates the Python types of its
+        enums, about 1 ms before the first paint. A tip names its action's shortcut."""
+        from PySide6.QtGui import QKeySequence
+
+        for action, shortcut in self._shortcuts:
+            standard = shortcut.removeprefix("StandardKey.")
+            action.setShortcut(QKeySequence(getattr(QKeySequence.StandardKey, standard)
+                                            if standard != shortcut else shortcut))
+            if action.statusTip():
+                action.setToolTip(f"{action.text().rstrip('…')}({action.shortcut().toString()})")
+        self._shortcuts = []
+
     def _build(self) -> None:
+        self._shortcuts: list[tuple[QAction, str]] = []
         tr = self.tr
         a = self._action
         self.import_action = a(tr("导入数据文件…"), self.import_file, "Ctrl+O",
@@ -140,7 +156,7 @@ class MainMenus(QObject):
         self.seal_action = a(tr("电子印章…"), self.seal)
         self.settings_action = a(tr("设置…"), self.window.open_settings, "Ctrl+,")
         self.about_action = a(tr("关于"), self.about)
-        self.help_action = a(tr("使用说明"), self.help, QKeySequence.StandardKey.HelpContents)
+        self.help_action = a(tr("使用说明"), self.help, "StandardKey.HelpContents")
 
         bar = self.window.menuBar()
         self.menus = {}

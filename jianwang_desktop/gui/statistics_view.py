@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter, QStandardItemModel
+from PySide6.QtGui import QGuiApplication, QPainter, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QAbstractScrollArea,
                                QSizePolicy, QHeaderView, QLabel, QLineEdit, QStyledItemDelegate,
                                QTableView, QToolTip)
@@ -153,6 +153,8 @@ class StatisticsView(QTableView):
     # ------------------------------------------------------------ keys
 
     def keyPressEvent(self, event) -> None:
+        from PySide6.QtGui import QKeySequence  # see menus.install_shortcuts
+
         if event.matches(QKeySequence.StandardKey.Copy):
             self.copy_selection()
             return
