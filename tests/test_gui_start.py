@@ -322,17 +322,18 @@ def test_the_window_font_is_a_simplified_chinese_one(qapp):
 
 def test_the_hidden_pages_are_made_right_after_the_first_paint(qtbot, store):
     """附件2 and 校验与核对 are not shown at the start: made after the first paint, they
-    then show the month the window opened on."""
+    then show the month the window opened on, whose cases are read then too."""
     from jianwang_desktop.gui.main_window import MainWindow
     from sample_data import sample_case
 
     store.add_case("2015-08", sample_case(store.form, 1))
     window = MainWindow(store, today=date(2015, 8, 20))
     qtbot.addWidget(window)
-    assert not hasattr(window, "cases_view") and window.case_model.rowCount() == 1
+    assert not hasattr(window, "cases_view") and window.case_model.rowCount() == 0
+    assert window.statistics_model.period == "2015-08"  # what the first paint shows: read
     window.show()
     qtbot.waitUntil(lambda: not window.start_pending)
-    assert window.cases_view.model() is window.case_proxy
+    assert window.cases_view.model() is window.case_proxy and window.case_model.rowCount() == 1
     assert window.cases_count_label.text() == "本月共 1 条案件"
     assert window.case_editor.parent() is not None and window.add_case_button.isEnabled()
     assert window.findings_summary.text()  # the month's check, said on its page

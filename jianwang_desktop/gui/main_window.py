@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self._paint_seen = False  # the first paint began: _finish_start is on its way
         self._painted = False  # _finish_start has begun: the window is complete from here
         self._check_after_paint = False
+        self._cases_after_paint = ""  # the month shown whose 附件2 cases are read after it
 
         self.panel = load_ui("main_panel", self, custom=(StatisticsView,))
         # The panel scrolls rather than the window growing past the screen: a 1366×768
@@ -443,6 +444,7 @@ class MainWindow(QMainWindow):
         try:
             self._install_shortcuts()
             self._build_form_pages()
+            self._read_cases_after_paint()
             if self._check_after_paint:
                 self._check_after_paint = False
                 self.check_now()
@@ -451,6 +453,14 @@ class MainWindow(QMainWindow):
             self.case_editor.build()  # hidden on 附件2 until then: its layout settles unseen
         finally:
             self.started.emit()  # even after an error: what waits for it must not wait forever
+
+    def _read_cases_after_paint(self) -> None:
+        period, self._cases_after_paint = self._cases_after_paint, ""
+        if period and period == self.period and not self.loading:
+            cases = self.store.load_cases(period)
+            self.case_model.set_cases(cases)
+            self._case_order = [c.id for c in cases]
+            self._update_case_count()
 
     def _fill_month_states(self) -> None:
         from .background import run_in_background
@@ -502,7 +512,11 @@ class MainWindow(QMainWindow):
         if not self.is_big(period):
             self.loading = False  # a big month still being read is superseded
             self.work_pane.setEnabled(True)
-            self._show_loaded(self.store.load_month(period))
+            if self._painted:
+                self._show_loaded(self.store.load_month(period))
+            else:  # its cases are not shown by the first paint: read right after it
+                self._cases_after_paint = period
+                self._show_loaded(MonthData(period, self.store.load_grid(period), []))
             return
         generation = self._load_generation
         self.loading = True
