@@ -4,13 +4,18 @@ Floor: a bare PySide6 QMainWindow holding a QTableView of 200 rows, started the 
 Both run in fresh subprocesses and print a line from their first paint event; the time is
 from starting the process to reading that line. Target: ≤ 1.5× the floor.
 
-    python benchmarks/bench_startup.py [--runs=7] [--program=dist/jianwang/jianwang]
+    python benchmarks/bench_startup.py [--runs=7] [--program=dist/jianwang/jianwang] [--no-frozen-floor]
 
-With --program, the built program (PyInstaller) is measured too.
+With --program, the built program (PyInstaller) is measured too: against the bare window run
+with python, as before, and against the bare window frozen the same way as the program
+(build.spec with JIANWANG_SPEC_ENTRY, built once per run in the run's temporary folder), which
+like the program skips the interpreter's site-packages start-up. --no-frozen-floor skips
+that build.
 """
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -51,6 +56,45 @@ app.exec()
 """
 
 MARKER_APP = "主窗口已打开并绘制"
+ENTRY_SCRIPT = ROOT / "scripts" / "jianwang_main.py"
+
+
+def frozen_entry_setup() -> str:
+    """What the program's entry script does before it imports the program (pointing Qt at
+    the bundle's plugins), as source: the frozen bare window starts with it too."""
+    source = ENTRY_SCRIPT.read_text(encoding="utf-8")
+    setup = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("jianwang_desktop"):
+            break
+        if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):  # docstring
+            setup.append(ast.get_source_segment(source, node))
+    text = "\n".join(setup) + "\n"
+    if "QT_PLUGIN_PATH" not in text:
+        raise SystemExit(f"{ENTRY_SCRIPT.name} no longer sets QT_PLUGIN_PATH before importing "
+                         "the program: update frozen_entry_setup")
+    return text
+
+
+def build_frozen_bare_window(tmp: Path) -> Path:
+    """The bare window frozen with build.spec, as the program is; the path of its executable."""
+    entry = tmp / "bare_window.py"
+    entry.write_text(frozen_entry_setup() + BARE_WINDOW, encoding="utf-8")
+    env = dict(os.environ, JIANWANG_SPEC_ENTRY=str(entry), JIANWANG_SPEC_NAME="bare_window")
+    env.pop("JIANWANG_ONEFILE", None)  # the program measured is the one-folder build
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level",
+                             "WARN", "--distpath", str(tmp / "dist"), "--workpath",
+                             str(tmp / "build"), str(ROOT / "build.spec")],
+                            capture_output=True, text=True, encoding="utf-8", errors="replace",
+                            cwd=tmp, env=env)
+    if result.returncode != 0:
+        raise SystemExit(f"building the frozen bare window failed:\n{result.stderr[-4000:]}")
+    print(f"  (bare window frozen with build.spec in {time.perf_counter() - start:.1f} s)")
+    program = tmp / "dist" / "bare_window" / ("bare_window.exe" if os.name == "nt" else "bare_window")
+    if not program.is_file():
+        raise SystemExit(f"build.spec did not make {program}")
+    return program
 
 
 def time_to_marker(argv: list[str], marker: str, env: dict | None = None) -> float:
@@ -73,6 +117,7 @@ def time_to_marker(argv: list[str], marker: str, env: dict | None = None) -> flo
 def main() -> None:
     runs = runs_from_argv(7)
     program = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--program=")), None)
+    frozen_floor = program is not None and "--no-frozen-floor" not in sys.argv[1:]
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "jianwang.db"
         store = new_store(db)
@@ -87,6 +132,8 @@ def main() -> None:
         if program:
             commands["jianwang (built)"] = ([str(Path(program).resolve()), "--db", str(db),
                                             "--exit-after-start"], MARKER_APP)
+        if frozen_floor:
+            commands["bare window (built)"] = ([str(build_frozen_bare_window(Path(tmp)))], "painted")
         # Bytecode as an installed program has it (pip and PyInstaller compile every module):
         # kept in a folder of this run even where PYTHONDONTWRITEBYTECODE is set, which would
         # otherwise compile our modules from source at every start (the floor has none).
@@ -97,9 +144,14 @@ def main() -> None:
         results = interleaved({name: (lambda a=argv, m=marker: time_to_marker(a, m, env))
                                for name, (argv, marker) in commands.items()}, runs)
     floor = results.pop("bare QMainWindow + QTableView")
+    frozen = results.pop("bare window (built)", None)
     print(f"start to first painted window, 200 cases, median of {runs} runs:")
     for name, seconds in results.items():
         report(name, seconds, "bare window", floor, 1.5)
+    if frozen is not None:
+        # The floor built as the program is: both skip site-packages' start-up work.
+        report("bare window (built)", frozen, "bare window", floor, None)
+        report("jianwang (built)", results["jianwang (built)"], "bare window (built)", frozen, 1.5)
 
 
 if __name__ == "__main__":

@@ -108,3 +108,22 @@ def test_the_built_program_starts_on_a_fresh_database_and_refuses_what_is_not_ou
     (tmp_path / "other.db").write_text("这不是数据库", encoding="utf-8")
     code, out, err = run_built(built, "--db", tmp_path / "other.db", "--exit-after-start", cwd=tmp_path)
     assert code == 2 and "不是本程序的数据库文件" in err and "Traceback" not in err
+
+
+def test_the_spec_freezes_the_startup_benchmarks_bare_window_the_same_way(tmp_path, monkeypatch):
+    # benchmarks/bench_startup.py compares the built program with this build (JIANWANG_SPEC_ENTRY)
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    from bench_startup import build_frozen_bare_window
+
+    bare = build_frozen_bare_window(tmp_path)
+    from PyInstaller.archive.readers import CArchiveReader
+
+    scripts = {name for name, entry in CArchiveReader(str(bare)).toc.items() if entry[-1] == "s"}
+    assert "bare_window" in scripts and not scripts & {"pyi_rth_pyside6", "pyi_rth_inspect",
+                                                        "pyi_rth_pkgutil", "jianwang_main"}, scripts
+    internal = bare.parent / "_internal"
+    assert (internal / "PySide6" / "__init__.pyc").is_file()  # noarchive, as the program
+    assert (internal / "shiboken6" / "files.dir" / "shibokensupport" / "signature" / "loader.pyc").is_file()
+    assert not (internal / "jianwang_desktop").exists() and not (internal / "resources").exists()
+    code, out, err = run_built(bare, cwd=tmp_path)
+    assert code == 0 and out.strip() == "painted", err
