@@ -329,7 +329,7 @@ def test_the_hidden_pages_are_made_right_after_the_first_paint(qtbot, store):
     store.add_case("2015-08", sample_case(store.form, 1))
     window = MainWindow(store, today=date(2015, 8, 20))
     qtbot.addWidget(window)
-    assert not hasattr(window, "cases_view") and window.case_model.rowCount() == 0
+    assert "cases_view" not in vars(window) and window.case_model.rowCount() == 0
     assert window.statistics_model.period == "2015-08"  # what the first paint shows: read
     window.show()
     qtbot.waitUntil(lambda: not window.start_pending)
@@ -362,3 +362,36 @@ def test_a_big_month_read_before_the_work_after_the_first_paint_waits_for_its_pa
     qtbot.waitUntil(lambda: not window.start_pending, timeout=10000)
     assert window.case_model.rowCount() == 3
     assert "本月" in window.findings_summary.text()  # checked, and said on its page
+
+
+def test_an_action_taken_before_the_work_after_the_first_paint_finds_its_pages(
+        qtbot, store, monkeypatch):
+    """A click queued before the first paint (校验 here) is handled before the work that
+    follows it: the pages it reports on are made then, on demand."""
+    from jianwang_desktop.gui.main_window import MainWindow
+
+    finish = MainWindow._finish_start
+
+    def click_first(self):
+        self.menus.check_action.trigger()
+        finish(self)
+
+    monkeypatch.setattr(MainWindow, "_finish_start", click_first)
+    window = MainWindow(store, today=date(2015, 8, 20))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.start_pending)
+    assert window.findings_summary.text() and window.cases_view.model() is window.case_proxy
+
+
+def test_the_start_is_finished_even_without_a_paint_event_of_the_window_itself(
+        qtbot, store, monkeypatch):
+    from jianwang_desktop.gui.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "start_fallback_ms", 50)
+    window = MainWindow(store, today=date(2015, 8, 20))
+    qtbot.addWidget(window)
+    window._paint_seen = True  # as if no paint event of its own came
+    window.show()
+    qtbot.waitUntil(lambda: window._painted and not window.start_pending)
+    assert window.findings_summary.text() and not window.undo_action.shortcut().isEmpty()

@@ -47,11 +47,15 @@ def make_application(argv: list[str] | None = None, icon: bool = True) -> QAppli
 def use_chinese_font(app: QApplication) -> None:
     """Qt takes each character from the first installed family of the list that has it.
     (Asking the font database which one is installed first would create the Python types
-    of its enums before the first paint, and a list of every family on the machine.)"""
+    of its enums before the first paint, and a list of every family on the machine.)
+    Without any of them the system's font stays as it is."""
+    from PySide6.QtGui import QFontInfo
+
     font = app.font()
     font.setFamilies(list(CJK_UI_FAMILIES))
-    font.setPointSize(max(font.pointSize(), 10))
-    app.setFont(font)
+    if QFontInfo(font).family() in CJK_UI_FAMILIES:
+        font.setPointSize(max(font.pointSize(), 10))
+        app.setFont(font)
 
 
 def set_window_icon(app: QApplication) -> None:

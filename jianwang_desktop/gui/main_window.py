@@ -61,6 +61,14 @@ def read_statuses(path, periods) -> list[MonthStatus]:
         return [month_status(store, p) for p in periods]
 
 
+# Made with the 附件2 and 校验与核对 pages, right after the first paint (_build_form_pages).
+PAGE_WIDGETS = frozenset({
+    "cases_title_label", "search_edit", "add_case_button", "duplicate_case_button",
+    "delete_case_button", "cases_view", "editor_host", "cases_count_label", "findings_summary",
+    "findings_view", "reconcile_label", "reconcile_view", "fill_from_cases_button",
+    "delete_case_action", "_search_timer"})
+
+
 class MainWindow(QMainWindow):
     findings_updated = Signal()
     states_updated = Signal()  # big months' states, worked out on a worker thread, are in
@@ -71,6 +79,7 @@ class MainWindow(QMainWindow):
     minimum_size = (800, 560)  # the whole window, menus and status bar included
     message_timeout = 10000  # ms a problem stays in the status bar
     preview_rows = 200  # cases shown at once while a big month is read
+    start_fallback_ms = 3000  # the start-up work without a paint event of the window's own
 
     def __init__(self, store: Store, today: date | None = None):
         super().__init__()
@@ -99,6 +108,7 @@ class MainWindow(QMainWindow):
         # laptop with a taskbar has about 720 px, and a message bar must not push it.
         scroller = QScrollArea(self)
         scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a Tab stop with nothing to show
         scroller.setWidgetResizable(True)
         scroller.setWidget(self.panel)
         self.setCentralWidget(scroller)
@@ -191,7 +201,22 @@ class MainWindow(QMainWindow):
         their forms are a third of the main panel (about 4 ms of every start)."""
         if self._pages_made:
             return
-        self._pages_made = True
+        self._pages_made = True  # (no second start while these are made)
+        try:
+            self._make_form_pages()
+        except BaseException:
+            self._pages_made = False  # asked for again, it fails again with its reason
+            raise
+
+    def __getattr__(self, name: str):
+        """A widget of those pages asked for before they are made (an action taken in the
+        moment between the first paint and the work after it): made now."""
+        if name in PAGE_WIDGETS and self.__dict__.get("_pages_made") is False:
+            self._build_form_pages()
+            return getattr(self, name)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def _make_form_pages(self) -> None:
         cases = embed(self.cases_page, "cases_page")
         findings = embed(self.findings_page, "findings_page")
         margins = self.statistics_page.layout().contentsMargins()  # as on the 附件1 page
@@ -426,17 +451,31 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._finish_start)  # once this first paint is done
         return super().event(event)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # Should the window itself get no paint event (its children covering all of it on
+        # some platform), the start is not left half done.
+        QTimer.singleShot(self.start_fallback_ms, self, self._start_without_paint)
+
+    def _start_without_paint(self) -> None:
+        if not self._painted and self.isVisible():
+            self._finish_start()
+
     @property
     def start_pending(self) -> bool:
         """Start-up work the first paint did not wait for: the shown month's check, the
         other months' states, at a city which departments have reported; with a big month,
         its reading and checking on worker threads too."""
-        return (self._check_after_paint or bool(self._states_to_fill) or self._departments_to_fill
+        return ((self._paint_seen and not self._painted) or self._check_after_paint
+                or bool(self._states_to_fill) or self._departments_to_fill
                 or self.loading or self.checking or self._reading_statuses > 0)
 
     def _finish_start(self) -> None:
+        if self._painted:
+            return  # (the fallback below, after all)
         if not self.isVisible():
-            return  # closed meanwhile (and its store)
+            self._paint_seen = False  # hidden (or closed) meanwhile: started when next shown
+            return
         # Until here a month read meanwhile (a big one, off the UI thread) left its check
         # to this: it needs the 校验与核对 page, made just below.
         self._painted = True

@@ -18,7 +18,9 @@ class GroupedHeaderView(QHeaderView):
 
     A column without a group spans both header rows, as on the printed form. Every cell is
     drawn by Qt's own header code, in the style of the system, from `cells`: a header
-    never shown whose sections 0…n-1 carry the columns' headings and n…2n-1 their groups.
+    never shown whose sections 1…n carry the columns' headings and n+1…2n their groups,
+    between two empty ones, so that each cell is drawn as one in the middle of a header
+    (a style may draw the first and last section's borders otherwise).
     (Drawing them from Python through the style would create the Python types of QStyle's
     enums, some 600 values, before the first paint: about 6 ms of every start.)
     """
@@ -31,9 +33,9 @@ class GroupedHeaderView(QHeaderView):
         measures = form.measures
         self.cells = QHeaderView(Qt.Orientation.Horizontal, self)
         self.cells.hide()
-        labels = QStandardItemModel(0, 2 * len(measures), self.cells)
-        labels.setHorizontalHeaderLabels([m.heading for m in measures]
-                                         + [m.group or "" for m in measures])
+        labels = QStandardItemModel(0, 2 * len(measures) + 2, self.cells)
+        labels.setHorizontalHeaderLabels([""] + [m.heading for m in measures]
+                                         + [m.group or "" for m in measures] + [""])
         self.cells.setModel(labels)
         self.cells.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -59,16 +61,17 @@ class GroupedHeaderView(QHeaderView):
         if self.cells.font() != self.font():
             self.cells.setFont(self.font())  # what the text is measured with, as drawn
         if not measures[section].group:
-            self.cells.paintSection(painter, rect, section)
+            self.cells.paintSection(painter, rect, 1 + section)
             return
         top_height = rect.height() // 3
         first, last = self.group_span(section)
         left = self.sectionViewportPosition(first)
         right = self.sectionViewportPosition(last) + self.sectionSize(last)
         self.cells.paintSection(painter, QRect(left, rect.top(), right - left, top_height),
-                                len(measures) + section)
+                                1 + len(measures) + section)
         self.cells.paintSection(painter, QRect(rect.left(), rect.top() + top_height,
-                                               rect.width(), rect.height() - top_height), section)
+                                               rect.width(), rect.height() - top_height),
+                                1 + section)
 
 
 class CellDelegate(QStyledItemDelegate):
