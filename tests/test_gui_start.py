@@ -201,7 +201,7 @@ NO_ENUMS_BEFORE_THE_FIRST_PAINT = [
     "QFileDevice",  # a QFile for each form: uiload loads by path
     "QFontDatabase",  # the Chinese font: app.use_chinese_font
     "QStyle", "QStyleOption",  # the grouped header of 附件1: statistics_view.GroupedHeaderView
-    "QKeySequence",  # shortcuts, given after it: MainMenus.install_shortcuts
+    "QKeySequence",  # shortcuts, given after it: menus.give_shortcuts
     # classes of no widget of ours, once created by PySide finding the class of each
     # widget the Designer loader made in C++: uiload.FormLoader
     "QWizard", "QMessageBox", "QFileDialog", "QMdiArea", "QGraphicsView", "QDockWidget"]

@@ -49,11 +49,6 @@ class CityPage(MadeWhenShown, QWidget):
         self.total_model = StatisticsModel(form, parent=self)  # no store: read only
         self.total_view.setModel(self.total_model)
         self.total_view.use_form(form)
-        # Lay the grid out now, not a turn after its page: a grid as tall as its contents
-        # counts its header at the header's present height, Qt's 30 px until the view lays
-        # the header out, and this page, made in its showEvent, is laid out before that.
-        # Its first frame showed the grid 43 px short, 其他 cut and 合计 hidden.
-        self.total_view.doItemsLayout()
 
     def show_period(self, period: str) -> None:
         """Read the month again from the store (after a month change, an edit or an import)."""

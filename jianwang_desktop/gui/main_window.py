@@ -22,7 +22,7 @@ from ..core.validation import Finding, validate_month
 from .case_editor import CaseEditor
 from .case_model import CaseFilterModel, CaseTableModel
 from .findings_model import CHECKING, FindingRole, FindingsModel, MonthListModel, ReconcileModel
-from .menus import MainMenus, new_action
+from .menus import MainMenus, give_shortcuts, new_action
 from .message_bar import MessageBar
 from .statistics_model import StatisticsModel
 from .statistics_view import StatisticsView
@@ -61,12 +61,24 @@ def read_statuses(path, periods) -> list[MonthStatus]:
         return [month_status(store, p) for p in periods]
 
 
-# Made with the 附件2 and 校验与核对 pages, right after the first paint (_build_form_pages).
-PAGE_WIDGETS = frozenset({
-    "cases_title_label", "search_edit", "add_case_button", "duplicate_case_button",
-    "delete_case_button", "cases_view", "editor_host", "cases_count_label", "findings_summary",
-    "findings_view", "reconcile_label", "reconcile_view", "fill_from_cases_button",
-    "delete_case_action", "_search_timer"})
+# The widgets of the 附件2 and 校验与核对 pages, made right after the first paint
+# (_build_form_pages): attribute → (form in ui/, class, object name).
+PAGE_WIDGETS: dict[str, tuple[str, type, str]] = {
+    "cases_title_label": ("cases_page", QLabel, "casesTitleLabel"),
+    "search_edit": ("cases_page", QLineEdit, "searchEdit"),
+    "add_case_button": ("cases_page", QPushButton, "addCaseButton"),
+    "duplicate_case_button": ("cases_page", QPushButton, "duplicateCaseButton"),
+    "delete_case_button": ("cases_page", QPushButton, "deleteCaseButton"),
+    "cases_view": ("cases_page", QTableView, "casesView"),
+    "editor_host": ("cases_page", QWidget, "editorHost"),
+    "cases_count_label": ("cases_page", QLabel, "casesCountLabel"),
+    "findings_summary": ("findings_page", QLabel, "findingsSummary"),
+    "findings_view": ("findings_page", QTableView, "findingsView"),
+    "reconcile_label": ("findings_page", QLabel, "reconcileLabel"),
+    "reconcile_view": ("findings_page", QTableView, "reconcileView"),
+    "fill_from_cases_button": ("findings_page", QPushButton, "fillFromCasesButton"),
+}
+MADE_WITH_PAGES = PAGE_WIDGETS.keys() | {"delete_case_action", "_search_timer"}  # _setup_cases
 
 
 class MainWindow(QMainWindow):
@@ -211,31 +223,19 @@ class MainWindow(QMainWindow):
     def __getattr__(self, name: str):
         """A widget of those pages asked for before they are made (an action taken in the
         moment between the first paint and the work after it): made now."""
-        if name in PAGE_WIDGETS and self.__dict__.get("_pages_made") is False:
+        if name in MADE_WITH_PAGES and self.__dict__.get("_pages_made") is False:
             self._build_form_pages()
             return getattr(self, name)
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def _make_form_pages(self) -> None:
-        cases = embed(self.cases_page, "cases_page")
-        findings = embed(self.findings_page, "findings_page")
         margins = self.statistics_page.layout().contentsMargins()  # as on the 附件1 page
-        for form in (cases, findings):
-            form.layout().setContentsMargins(margins)
-        self.cases_title_label: QLabel = child(cases, QLabel, "casesTitleLabel")
-        self.search_edit: QLineEdit = child(cases, QLineEdit, "searchEdit")
-        self.add_case_button: QPushButton = child(cases, QPushButton, "addCaseButton")
-        self.duplicate_case_button: QPushButton = child(cases, QPushButton, "duplicateCaseButton")
-        self.delete_case_button: QPushButton = child(cases, QPushButton, "deleteCaseButton")
-        self.cases_view: QTableView = child(cases, QTableView, "casesView")
-        self.editor_host: QWidget = child(cases, QWidget, "editorHost")
-        self.cases_count_label: QLabel = child(cases, QLabel, "casesCountLabel")
-        self.findings_summary: QLabel = child(findings, QLabel, "findingsSummary")
-        self.findings_view: QTableView = child(findings, QTableView, "findingsView")
-        self.reconcile_label: QLabel = child(findings, QLabel, "reconcileLabel")
-        self.reconcile_view: QTableView = child(findings, QTableView, "reconcileView")
-        self.fill_from_cases_button: QPushButton = child(findings, QPushButton,
-                                                         "fillFromCasesButton")
+        forms = {}
+        for name, page in (("cases_page", self.cases_page), ("findings_page", self.findings_page)):
+            forms[name] = embed(page, name)
+            forms[name].layout().setContentsMargins(margins)
+        for attribute, (form, cls, name) in PAGE_WIDGETS.items():
+            setattr(self, attribute, child(forms[form], cls, name))
         self._setup_cases()
         self._setup_findings()
         make_title(self.cases_title_label, grow=5)
@@ -263,10 +263,8 @@ class MainWindow(QMainWindow):
             lambda: self.case_proxy.set_search(self.search_edit.text()))
         self.search_edit.textChanged.connect(lambda _: self._search_timer.start())
         self.add_case_button.setToolTip(self.tr("新增一条案件(Ctrl+N)"))
-        from PySide6.QtGui import QKeySequence
-
         self.delete_case_action = new_action(self.tr("删除案件"), self.cases_view)
-        self.delete_case_action.setShortcut(QKeySequence.StandardKey.Delete)
+        give_shortcuts([(self.delete_case_action, "StandardKey.Delete")])
         self.delete_case_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.delete_case_action.triggered.connect(self.delete_case)
         self.cases_view.addAction(self.delete_case_action)
@@ -301,13 +299,10 @@ class MainWindow(QMainWindow):
         self.lock_banner.hide()
 
     def _install_shortcuts(self) -> None:
-        """Given once the window has painted: see MainMenus.install_shortcuts."""
-        from PySide6.QtGui import QKeySequence
-
-        for action, key in ((self.undo_action, QKeySequence.StandardKey.Undo),
-                            (self.redo_action, QKeySequence.StandardKey.Redo),
-                            (self.add_case_action, QKeySequence.StandardKey.New)):
-            action.setShortcut(key)
+        """Given once the window has painted: see menus.give_shortcuts."""
+        give_shortcuts([(self.undo_action, "StandardKey.Undo"),
+                        (self.redo_action, "StandardKey.Redo"),
+                        (self.add_case_action, "StandardKey.New")])
         self.menus.install_shortcuts()
 
     def _setup_actions(self) -> None:
@@ -472,7 +467,7 @@ class MainWindow(QMainWindow):
 
     def _finish_start(self) -> None:
         if self._painted:
-            return  # (the fallback below, after all)
+            return  # done already (the fallback timer of showEvent comes later)
         if not self.isVisible():
             self._paint_seen = False  # hidden (or closed) meanwhile: started when next shown
             return
@@ -496,9 +491,7 @@ class MainWindow(QMainWindow):
     def _read_cases_after_paint(self) -> None:
         period, self._cases_after_paint = self._cases_after_paint, ""
         if period and period == self.period and not self.loading:
-            cases = self.store.load_cases(period)
-            self.case_model.set_cases(cases)
-            self._case_order = [c.id for c in cases]
+            self._set_cases(self.store.load_cases(period))
             self._update_case_count()
 
     def _fill_month_states(self) -> None:
@@ -599,8 +592,7 @@ class MainWindow(QMainWindow):
         self._enable_editing(not locked)
         self.grid_hint.setVisible(not locked)  # “直接输入数字…” is not for a locked month
         self._show_lock(period, locked)
-        self.case_model.set_cases(month.cases)
-        self._case_order = [c.id for c in month.cases]
+        self._set_cases(month.cases)
         self.case_editor.set_case(None)
         self.case_editor.set_sources(self.store.case_sources())
         definition = self.form.month(period)
@@ -802,6 +794,11 @@ class MainWindow(QMainWindow):
             for widget in (self.add_case_button, self.duplicate_case_button,
                            self.delete_case_button, self.editor_host):
                 widget.setEnabled(enabled)
+
+    def _set_cases(self, cases: list[CaseRecord]) -> None:
+        """The month's cases, in the order of the printed form."""
+        self.case_model.set_cases(cases)
+        self._case_order = [c.id for c in cases]
 
     def _update_case_count(self) -> None:
         if not self._pages_made:

@@ -61,6 +61,21 @@ def new_action(text: str, parent: QObject) -> QAction:
     return action
 
 
+def give_shortcuts(shortcuts: list[tuple[QAction, str]]) -> None:
+    """Keyboard shortcuts, each a key sequence's text ("Ctrl+O") or a standard key
+    ("StandardKey.Undo"); a tip then names its action's key. The window gives them once it
+    has painted (no key reaches it before): the first QKeySequence creates the Python types
+    of its enums, about 1 ms before the first paint otherwise."""
+    from PySide6.QtGui import QKeySequence
+
+    for action, shortcut in shortcuts:
+        standard = shortcut.removeprefix("StandardKey.")
+        action.setShortcut(QKeySequence(getattr(QKeySequence.StandardKey, standard)
+                                        if standard != shortcut else shortcut))
+        if action.statusTip():
+            action.setToolTip(f"{action.text().rstrip('…')}({action.shortcut().toString()})")
+
+
 class MainMenus(QObject):
     """Builds the 文件 / 报表 / 工具 / 帮助 menus and the toolbar of a MainWindow."""
 
@@ -88,8 +103,8 @@ class MainMenus(QObject):
     # ------------------------------------------------------------ construction
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-        """`shortcut`: a key sequence's text ("Ctrl+O") or a standard key ("StandardKey.Undo"),
-        given with the others by `install_shortcuts`."""
+        """`shortcut` as give_shortcuts takes it, given with the others by
+        `install_shortcuts`."""
         action = new_action(text, self.window)
         if shortcut is not None:
             self._shortcuts.append((action, shortcut))
@@ -100,17 +115,8 @@ class MainMenus(QObject):
         return action
 
     def install_shortcuts(self) -> None:
-        """The keyboard shortcuts, given once the window has painted (no key reaches it
-        before): made earlier, the first QKeySequence creates the Python types of its
-        enums, about 1 ms before the first paint. A tip names its action's shortcut."""
-        from PySide6.QtGui import QKeySequence
-
-        for action, shortcut in self._shortcuts:
-            standard = shortcut.removeprefix("StandardKey.")
-            action.setShortcut(QKeySequence(getattr(QKeySequence.StandardKey, standard)
-                                            if standard != shortcut else shortcut))
-            if action.statusTip():
-                action.setToolTip(f"{action.text().rstrip('…')}({action.shortcut().toString()})")
+        """The menus' keyboard shortcuts, given once the window has painted (give_shortcuts)."""
+        give_shortcuts(self._shortcuts)
         self._shortcuts = []
 
     def _build(self) -> None:

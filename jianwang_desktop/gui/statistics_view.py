@@ -146,6 +146,11 @@ class StatisticsView(QTableView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
+        # Laid out now, not a turn after its page: a grid as tall as its contents counts its
+        # header at the header's present height, Qt's 30 px until the view lays the header
+        # out. A page laid out before that (本市汇总, made in its showEvent) showed its first
+        # frame with the grid 43 px short, 其他 cut and 合计 hidden.
+        self.doItemsLayout()
 
     def updateGeometries(self) -> None:
         super().updateGeometries()
@@ -156,7 +161,7 @@ class StatisticsView(QTableView):
     # ------------------------------------------------------------ keys
 
     def keyPressEvent(self, event) -> None:
-        from PySide6.QtGui import QKeySequence  # see menus.install_shortcuts
+        from PySide6.QtGui import QKeySequence  # see menus.give_shortcuts
 
         if event.matches(QKeySequence.StandardKey.Copy):
             self.copy_selection()
