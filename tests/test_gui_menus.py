@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from PySide6 import QtWidgets
 from PySide6.QtCore import QThread, QTimer, Qt
 from PySide6.QtWidgets import (QApplication, QDialogButtonBox, QFileDialog, QInputDialog,
                                QMessageBox, QPushButton)
@@ -293,7 +294,7 @@ def test_menus_name_every_command_with_shortcuts(qtbot, store, open_main):
     assert window.undo_action.shortcut().toString() == "Ctrl+Z"
 
 
-class RecordingProgress(menus_module.QProgressDialog):
+class RecordingProgress(QtWidgets.QProgressDialog):
     """The real progress dialog, noting each step it is shown."""
 
     steps: list = []
@@ -308,7 +309,8 @@ def test_export_shows_progress_and_its_result_leads_on(qtbot, filled, open_main,
     from jianwang_desktop.gui.mail_dialog import MailDialog
 
     RecordingProgress.steps = []
-    monkeypatch.setattr(menus_module, "QProgressDialog", RecordingProgress)
+    # (menus imports the dialog class when an export starts, from PySide6.QtWidgets)
+    monkeypatch.setattr(QtWidgets, "QProgressDialog", RecordingProgress)
     opened = []
     window = open_main()
     window.menus.opener = lambda url: opened.append(url.toLocalFile()) or True

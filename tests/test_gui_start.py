@@ -176,6 +176,8 @@ NOT_BEFORE_THE_FIRST_PAINT = [
     "jianwang_desktop.core.reconcile", "jianwang_desktop.core.signing",
     "jianwang_desktop.core.excel", "jianwang_desktop.gui.background",
     "jianwang_desktop.gui.printing", "jianwang_desktop.gui.received_city_model",
+    "jianwang_desktop.gui.case_editor",  # made with the 附件2 page, after the first paint
+    "jianwang_desktop.gui.message_bar",  # made with the first message
     "openpyxl", "cryptography", "jsonschema", "sqlite_utils", "hashlib"]
 
 
@@ -202,6 +204,9 @@ NO_ENUMS_BEFORE_THE_FIRST_PAINT = [
     "QFontDatabase",  # the Chinese font: app.use_chinese_font
     "QStyle", "QStyleOption",  # the grouped header of 附件1: statistics_view.GroupedHeaderView
     "QKeySequence",  # shortcuts, given after it: menus.give_shortcuts
+    "QComboBox", "QPlainTextEdit",  # the case editor, made with the 附件2 page after it
+    "QSizePolicy",  # the grids' policy is in the .ui files; the hint's, set when hidden
+    "QDialog",  # the export's progress dialog: menus.start_export
     # classes of no widget of ours, once created by PySide finding the class of each
     # widget the Designer loader made in C++: uiload.FormLoader
     "QWizard", "QMessageBox", "QFileDialog", "QMdiArea", "QGraphicsView", "QDockWidget"]

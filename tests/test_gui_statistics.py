@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QSizePolicy
 
 from jianwang_desktop.core.store import Store
 from jianwang_desktop.gui.colours import ERROR_BACKGROUND
@@ -204,6 +205,11 @@ def test_a_locked_month_is_shown_but_not_edited(qtbot, store, open_main, tmp_pat
     assert store.load_grid("2015-08")["文学"]["filed"] == 4
     assert not window.add_case_button.isEnabled() and not window.fill_zero_button.isEnabled()
     assert window.grid_hint.isHidden()  # “直接输入数字…” does not apply
+    assert window.grid_hint.sizePolicy().retainSizeWhenHidden()  # the buttons stay put
+    # As tall as the form (the notes follow right under it): the policy from the .ui file.
+    policy = window.statistics_view.sizePolicy()
+    assert (policy.horizontalPolicy(), policy.verticalPolicy()) == (
+        QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     window.show_message("")
     # Typing says why nothing happens, as paste does.
     go_to_cell(qtbot, window, 0, 0)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import copy
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QUndoStack
-from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QFrame, QHeaderView,
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHeaderView,
                                QLabel, QLineEdit, QListView, QMainWindow,
                                QPushButton, QScrollArea, QTableView, QTabWidget, QWidget)
 
@@ -19,14 +20,15 @@ from ..core.recipients import provincial_emails
 from ..core.roles import CITY_ROLE, OFFICE_ROLE, PROVINCE_ROLE, receiving_role
 from ..core.store import Store
 from ..core.validation import Finding, validate_month
-from .case_editor import CaseEditor
 from .case_model import CaseFilterModel, CaseTableModel
 from .findings_model import CHECKING, FindingRole, FindingsModel, MonthListModel, ReconcileModel
 from .menus import MainMenus, give_shortcuts, new_action
-from .message_bar import MessageBar
 from .statistics_model import StatisticsModel
 from .statistics_view import StatisticsView
 from .uiload import child, embed, load_ui, make_title
+
+if TYPE_CHECKING:
+    from .message_bar import MessageBar
 
 
 def check_month(form, month: MonthData):
@@ -78,7 +80,7 @@ PAGE_WIDGETS: dict[str, tuple[str, type, str]] = {
     "reconcile_view": ("findings_page", QTableView, "reconcileView"),
     "fill_from_cases_button": ("findings_page", QPushButton, "fillFromCasesButton"),
 }
-MADE_WITH_PAGES = PAGE_WIDGETS.keys() | {"delete_case_action", "_search_timer"}  # _setup_cases
+MADE_WITH_PAGES = PAGE_WIDGETS.keys() | {"case_editor", "delete_case_action", "_search_timer"}
 
 
 class MainWindow(QMainWindow):
@@ -184,23 +186,17 @@ class MainWindow(QMainWindow):
         self.statistics_view: StatisticsView = child(p, StatisticsView, "statisticsView")
         self.fill_zero_button: QPushButton = child(p, QPushButton, "fillZeroButton")
         self.grid_hint: QLabel = child(p, QLabel, "gridHint")
-        policy = self.grid_hint.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)  # hidden for a locked month: the buttons stay put
-        self.grid_hint.setSizePolicy(policy)
         self.undo_button: QPushButton = child(p, QPushButton, "undoButton")
         self.redo_button: QPushButton = child(p, QPushButton, "redoButton")
         self.navigator_pane: QWidget = child(p, QWidget, "navigatorPane")
         self._message_bar: MessageBar | None = None  # made with the first message
 
     def _setup_case_models(self) -> None:
-        """What the month needs before its 附件2 and 校验与核对 pages are made: their models,
-        the case editor (made hidden, placed with its page) and the window's actions."""
+        """What the month needs before its 附件2 and 校验与核对 pages are made: their models
+        and the window's actions."""
         self.case_model = CaseTableModel(self.form, self)
         self.case_proxy = CaseFilterModel(self)
         self.case_proxy.setSourceModel(self.case_model)
-        self.case_editor = CaseEditor(self.form)
-        self.case_editor.setObjectName("caseEditor")
-        self.case_editor.committed.connect(self.save_case)
         self.add_case_action = new_action(self.tr("新增案件"), self)
         self.add_case_action.triggered.connect(self.add_case)
         self.addAction(self.add_case_action)
@@ -257,6 +253,14 @@ class MainWindow(QMainWindow):
         splitter = self.cases_view.parentWidget()
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        # The editor's module and its widget classes (a combo box, text boxes) are loaded
+        # with the page: about 3.5 ms the first paint does without.
+        from .case_editor import CaseEditor
+
+        self.case_editor = CaseEditor(self.form)
+        self.case_editor.setObjectName("caseEditor")
+        self.case_editor.committed.connect(self.save_case)
+        self.case_editor.set_sources(self.store.case_sources())
         self.editor_host.layout().addWidget(self.case_editor)
         self._search_timer = QTimer(self, singleShot=True, interval=200)
         self._search_timer.timeout.connect(
@@ -581,7 +585,8 @@ class MainWindow(QMainWindow):
         self.statistics_model.read_only = True
         self.statistics_model.set_grid(self.store.load_grid(period), period)
         self.case_model.set_cases(self.store.load_cases(period, limit=self.preview_rows))
-        self.case_editor.set_case(None)
+        if self._pages_made:
+            self.case_editor.set_case(None)
 
     def _show_loaded(self, month: MonthData) -> None:
         period = month.period
@@ -590,11 +595,12 @@ class MainWindow(QMainWindow):
         self.statistics_model.read_only = locked
         self.statistics_model.set_grid(month.statistics, period)
         self._enable_editing(not locked)
-        self.grid_hint.setVisible(not locked)  # “直接输入数字…” is not for a locked month
+        self._show_grid_hint(not locked)
         self._show_lock(period, locked)
         self._set_cases(month.cases)
-        self.case_editor.set_case(None)
-        self.case_editor.set_sources(self.store.case_sources())
+        if self._pages_made:  # else the editor is made empty, with the sources of then
+            self.case_editor.set_case(None)
+            self.case_editor.set_sources(self.store.case_sources())
         definition = self.form.month(period)
         self.due_label.setText(
             self.tr("{month}报表截止日期:{due}({when})").format(
@@ -609,6 +615,15 @@ class MainWindow(QMainWindow):
             self._check_after_paint = True
         if self.role == CITY_ROLE and self.tabs.currentWidget() is self.city_page:
             self.city_page.show_period(period)  # else when its tab is chosen
+
+    def _show_grid_hint(self, visible: bool) -> None:
+        """“直接输入数字…” is not for a locked month. Hidden, it keeps its space, so the
+        buttons stay put (said when hidden: the type QSizePolicy costs a first paint 1.4 ms)."""
+        if not visible:
+            policy = self.grid_hint.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            self.grid_hint.setSizePolicy(policy)
+        self.grid_hint.setVisible(visible)
 
     def _show_lock(self, period: str, locked: bool) -> None:
         """The banner of an exported month: locked, or 更正中 with the revision to export."""
@@ -660,6 +675,8 @@ class MainWindow(QMainWindow):
         """The problem of the last action, between the header and the forms: made when first
         needed (a start shows none; about 1 ms less before the first paint)."""
         if self._message_bar is None:
+            from .message_bar import MessageBar
+
             self._message_bar = MessageBar(self.work_pane)
             self._message_bar.closed.connect(self.statusBar().clearMessage)
             self.work_pane.layout().insertWidget(1, self._message_bar)
@@ -907,8 +924,11 @@ class MainWindow(QMainWindow):
         editor = view.indexWidget(view.currentIndex())
         if editor is not None and view.state() == QAbstractItemView.State.EditingState:
             view.commitData(editor)
+            from PySide6.QtWidgets import QAbstractItemDelegate  # (its type: 0.7 ms of the start)
+
             view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
-        self.case_editor.flush()
+        if self._pages_made:
+            self.case_editor.flush()
 
     def closeEvent(self, event) -> None:
         if self.menus.exporting:  # the bundle is being signed and recorded: let it finish

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QDesktopServices
-from PySide6.QtWidgets import QLineEdit, QProgressDialog, QToolBar
+from PySide6.QtWidgets import QLineEdit, QToolBar
 
 from .. import APP_DISPLAY_NAME, __version__
 from ..core.errors import UserError
@@ -21,6 +21,7 @@ from ..core.store import Store
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QUrl
+    from PySide6.QtWidgets import QProgressDialog
 
     from .main_window import MainWindow
 
@@ -355,6 +356,8 @@ class MainMenus(QObject):
         window = self.window
         self.exporting = True
         window.work_pane.setEnabled(False)  # nothing changes under the export
+        from PySide6.QtWidgets import QProgressDialog  # (QDialog's types: not at start)
+
         progress = QProgressDialog(self.tr("正在导出{month}……").format(month=self.month_label()),
                                    "", 0, 0, window)
         progress.setWindowTitle(self.tr("导出签名数据包"))

