@@ -222,10 +222,12 @@ def export_month(store, period: str, out_dir: str | Path, *, passphrase: str | N
 
 
 def _refuse_unverifiable(bundle: Bundle, key: SigningKey, label: str) -> None:
-    """What is about to be recorded and locked must pass the receivers' own check."""
+    """What is about to be recorded and locked must pass the receivers' check: its files,
+    hashes and signature, and data.json against the schema (the month itself, which the
+    receivers read from it too, was validated just before: `verify_bundle`'s read_month)."""
     from .verify import verify_bundle
 
-    result = verify_bundle(bundle.content)
+    result = verify_bundle(bundle.content, read_month=False)
     if not result.ok:
         raise UserError(f"{label}的数据包未通过核验,未导出,月份未锁定。请改正后再导出:",
                         result.failures[:30])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from .domain import Profile
@@ -16,7 +15,7 @@ from .errors import UserError, visible
 from .formdef import FormDefinition, load_form
 from .money import NumberError
 from .records import CASE_TEXT_FIELDS, CaseRecord, Grid, MonthData, empty_grid, zero_of
-from .resources import resource_path
+from .schemas import schema_errors
 from .store import Store, encode_value
 from .validation import field_label, parse_measure, storable_problems, text_problem
 
@@ -26,12 +25,7 @@ MAX_REPORTED = 30
 HEADER_KEYS = ("region", "department", "unit", "filler", "phone")
 
 
-@cache
-def _validator():
-    from jsonschema import Draft202012Validator
-
-    schema = json.loads(resource_path("schema", "jianwang-data-1.schema.json").read_text("utf-8"))
-    return Draft202012Validator(schema)
+DATA_SCHEMA = "jianwang-data-1.schema.json"
 
 
 # ---------------------------------------------------------------- writing
@@ -224,7 +218,7 @@ def _schema_message(error, form: FormDefinition) -> str:
 
 
 def _check_schema(data: Any, form: FormDefinition) -> None:
-    errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.path])
+    errors = schema_errors(data, DATA_SCHEMA)
     if errors:
         details = [f"{_where(e.path, form)}:{_schema_message(e, form)}"
                    for e in errors[:MAX_REPORTED]]

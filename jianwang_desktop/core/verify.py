@@ -10,13 +10,11 @@ import base64
 import binascii
 import hashlib
 import io
-import json
 import re
 import stat
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +24,7 @@ from .audit import AuditEntry
 from .errors import UserError
 from .formdef import load_form
 from .records import MonthData
-from .resources import resource_path
+from .schemas import schema_errors
 from .signing import PublicKey, fingerprint as key_fingerprint, grouped
 
 MAX_BUNDLE_BYTES = 64 * 1024 * 1024
@@ -127,17 +125,9 @@ class VerifyResult:
         return lines
 
 
-@cache
-def _validator(schema_file: str):
-    from jsonschema import Draft202012Validator
-
-    return Draft202012Validator(json.loads(resource_path("schema", schema_file).read_text("utf-8")))
-
-
 def _schema_failures(document: Any, schema_file: str, name: str, result: VerifyResult) -> bool:
     """Report where `document` breaks its schema (at most 20 places); True when it is valid."""
-    errors = sorted(_validator(schema_file).iter_errors(document),
-                    key=lambda e: list(map(str, e.path)))
+    errors = schema_errors(document, schema_file)
     for error in errors[:20]:
         where = ".".join(str(p) for p in error.path) or "(整体)"
         result.fail(f"{name} 的 {where} 不符合格式:{_short(error.message)}")
@@ -166,11 +156,16 @@ def verify_file(path: str | Path, trusted: dict[str, tuple[str, str]] | None = N
 
 
 def verify_bundle(raw: bytes, trusted: dict[str, tuple[str, str]] | None = None,
-                  source: str = "数据包") -> VerifyResult:
+                  source: str = "数据包", *, read_month: bool = True) -> VerifyResult:
     """trusted: {fingerprint: (base64 public key, label, (region, department) or None)}.
 
     A key is trusted only for the office it was trusted for: the manifest's region and
-    department must equal that office. An entry without an office trusts no one."""
+    department must equal that office. An entry without an office trusts no one.
+
+    `read_month=False`: data.json is checked against its schema, not read into a month
+    and compared with the two workbooks (about 0.9 s of 1 s at 10,000 cases). That is
+    the export's check of its own bundle: its month passed validation just before, whose
+    rules the reading applies again, and both workbooks are written from that month."""
     result = VerifyResult(source)
     if len(raw) > MAX_BUNDLE_BYTES:
         result.fail("文件过大,不是剑网填报的数据包。")
@@ -202,7 +197,7 @@ def verify_bundle(raw: bytes, trusted: dict[str, tuple[str, str]] | None = None,
     result.checks["signature"] = result.signature_valid and len(result.failures) == before
     if public is not None:
         _check_trust(public, trusted or {}, result)
-    result.check("contents", lambda: (_check_contents(manifest, members, result),
+    result.check("contents", lambda: (_check_contents(manifest, members, result, read_month),
                                       _check_changes(manifest, members, result)))
     return result
 
@@ -411,9 +406,10 @@ def _check_contributions(form, month: MonthData, data: dict, result: VerifyResul
                             f"{total} 小于各部门数字之和。")
 
 
-def _check_contents(manifest: dict, members: dict[str, bytes], result: VerifyResult) -> None:
+def _check_contents(manifest: dict, members: dict[str, bytes], result: VerifyResult,
+                    read_month: bool = True) -> None:
     from . import excel
-    from .interchange import month_from_dict, parse_json
+    from .interchange import DATA_SCHEMA, month_from_dict, parse_json
 
     if manifest.get("kind", "month") != "month":
         # A 工作计划 / 工作总结: one attached document, whatever its format.
@@ -425,19 +421,21 @@ def _check_contents(manifest: dict, members: dict[str, bytes], result: VerifyRes
         result.fail(f"数据包中没有 {DATA_NAME}。")
         return
     try:
-        form, header, month = month_from_dict(parse_json(raw))
+        data = parse_json(raw)
+        if not read_month:
+            if _schema_failures(data, DATA_SCHEMA, DATA_NAME, result):
+                _check_header(manifest, data, result)
+            return
+        form, header, month = month_from_dict(data)
     except UserError as e:
         result.fail(f"{DATA_NAME}:{e.message}")
         for detail in e.details:
             result.fail(f"{DATA_NAME}:{detail}")
         return
     result.month = month
-    _check_contributions(form, month, parse_json(raw), result)
-    for key in ("region", "department", "unit"):
-        if header[key] != manifest[key]:
-            result.fail(f"清单的 {key}“{manifest[key]}”与 {DATA_NAME} 的“{header[key]}”不一致。")
-    if manifest["campaign"] != form.campaign or manifest["period"] != month.period:
-        result.fail(f"清单的专项行动或月份与 {DATA_NAME} 不一致。")
+    _check_contributions(form, month, data, result)
+    _check_header(manifest, {**header, "campaign": form.campaign, "period": month.period},
+                  result)
     statistics_name, cases_name = excel.file_names(form)
     for name, compare in ((statistics_name, excel.compare_statistics),
                           (cases_name, excel.compare_cases)):
@@ -451,6 +449,15 @@ def _check_contents(manifest: dict, members: dict[str, bytes], result: VerifyRes
             problems = [str(e)]
         for problem in problems:
             result.fail(f"“{name}”:{problem}")
+
+
+def _check_header(manifest: dict, data: dict, result: VerifyResult) -> None:
+    """The manifest names the office, campaign and month that data.json holds."""
+    for key in ("region", "department", "unit"):
+        if data[key] != manifest[key]:
+            result.fail(f"清单的 {key}“{manifest[key]}”与 {DATA_NAME} 的“{data[key]}”不一致。")
+    if manifest["campaign"] != data["campaign"] or manifest["period"] != data["period"]:
+        result.fail(f"清单的专项行动或月份与 {DATA_NAME} 不一致。")
 
 
 def _check_changes(manifest: dict, members: dict[str, bytes], result: VerifyResult) -> None:
