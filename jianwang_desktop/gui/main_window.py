@@ -142,7 +142,6 @@ class MainWindow(QMainWindow):
         self._setup_actions()
 
         self._setup_case_models()
-        self._setup_lock_banner()
         self.menus = MainMenus(self)
         self.role = ""
         self.city_page = self.status_page = self.totals_page = self.register_page = None
@@ -190,6 +189,7 @@ class MainWindow(QMainWindow):
         self.redo_button: QPushButton = child(p, QPushButton, "redoButton")
         self.navigator_pane: QWidget = child(p, QWidget, "navigatorPane")
         self._message_bar: MessageBar | None = None  # made with the first message
+        self._lock_banner: QFrame | None = None  # made for the first exported month
 
     def _setup_case_models(self) -> None:
         """What the month needs before its 附件2 and 校验与核对 pages are made: their models
@@ -292,15 +292,28 @@ class MainWindow(QMainWindow):
         self.reconcile_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.fill_from_cases_button.clicked.connect(self.fill_from_cases)
 
-    def _setup_lock_banner(self) -> None:
-        """Above the forms of an exported month: it is locked, and 更正… is the way to change it."""
-        self.lock_banner: QFrame = load_ui("lock_banner", self.work_pane)
-        self.lock_label: QLabel = child(self.lock_banner, QLabel, "lockLabel")
-        self.correct_button: QPushButton = child(self.lock_banner, QPushButton, "correctButton")
-        self.correct_button.clicked.connect(lambda: self.menus.correct())
-        # Under the header (and under a message, once there is one).
-        self.work_pane.layout().insertWidget(1, self.lock_banner)
-        self.lock_banner.hide()
+    @property
+    def lock_banner(self) -> QFrame:
+        """Above the forms of an exported month: it is locked, and 更正… is the way to change
+        it. Made when a month first needs it: most do not, and its style sheet would cost
+        every first paint some milliseconds (Qt's style sheet machinery, for the window)."""
+        if self._lock_banner is None:
+            banner = load_ui("lock_banner", self.work_pane)
+            child(banner, QPushButton, "correctButton").clicked.connect(
+                lambda: self.menus.correct())
+            # Under the header, and under the message bar when there is one.
+            self.work_pane.layout().insertWidget(1 + (self._message_bar is not None), banner)
+            banner.hide()
+            self._lock_banner = banner
+        return self._lock_banner
+
+    @property
+    def lock_label(self) -> QLabel:
+        return child(self.lock_banner, QLabel, "lockLabel")
+
+    @property
+    def correct_button(self) -> QPushButton:
+        return child(self.lock_banner, QPushButton, "correctButton")
 
     def _install_shortcuts(self) -> None:
         """Given once the window has painted: see menus.give_shortcuts."""
@@ -629,6 +642,8 @@ class MainWindow(QMainWindow):
         """The banner of an exported month: locked, or 更正中 with the revision to export."""
         export = self.store.export_state(period)
         correcting = export.exported > 0 and not locked
+        if not (locked or correcting) and self._lock_banner is None:
+            return  # no banner yet, and none needed
         self.lock_banner.setVisible(locked or correcting)
         self.correct_button.setVisible(locked)
         if correcting:
