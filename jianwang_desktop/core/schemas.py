@@ -53,8 +53,8 @@ def schema_errors(document: Any, name: str) -> list:
         try:
             if _native(name).is_valid(document):
                 return []
-        except ValueError:  # (UnicodeEncodeError among them) a value it cannot take
-            pass
+        except (ValueError, TypeError, OverflowError):  # a value it cannot take (a lone
+            pass  # surrogate raises UnicodeEncodeError): jsonschema decides
     return sorted(_explaining(name).iter_errors(document), key=lambda e: [str(p) for p in e.path])
 
 
