@@ -252,3 +252,23 @@ def test_a_bundle_that_would_not_verify_is_neither_written_nor_recorded(store, t
     assert "未通过" in str(e.value) and "data.json" in "\n".join(e.value.details)
     assert list(out.iterdir()) == []
     assert store.exports("2015-08") == [] and not store.is_locked("2015-08")
+
+
+def test_a_header_the_receivers_would_refuse_is_neither_exported_nor_locked(filled, tmp_path):
+    """The export's own check does not read the month back (verify_bundle read_month=False),
+    but what the receivers' reading refuses in data.json's header it refuses too: here a
+    phone with a line break, as Store.set_profile stored it before it was checked."""
+    from jianwang_desktop.core.verify import verify_bundle
+
+    filled.set_setting("phone", "0816-2345678\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(UserError, match="未通过核验") as e:
+        export_month(filled, "2015-08", out, now=WHEN)
+    assert any("联系电话" in d and "不能换行" in d for d in e.value.details), e.value.details
+    assert list(out.iterdir()) == []
+    assert filled.exports("2015-08") == [] and not filled.is_locked("2015-08")
+    # What the receivers would have said of it.
+    filled.set_setting("phone", MIANYANG.phone)
+    path = export_month(filled, "2015-08", out, now=WHEN).path
+    assert verify_bundle(path.read_bytes()).ok

@@ -5,11 +5,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jianwang_desktop.core.domain import Profile
+from jianwang_desktop.core.errors import UserError
 from jianwang_desktop.core.formdef import load_form
 from jianwang_desktop.core.records import CaseRecord, MonthData, empty_grid
 from jianwang_desktop.core.validation import (ERROR, WARNING, phone_problem, validate_cases,
                                               validate_grid, validate_month, validate_profile)
 from sample_data import full_grid, sample_case
+
+from conftest import MIANYANG
 
 FORM = load_form("剑网2015")
 
@@ -156,3 +159,17 @@ def test_a_bad_amount_of_a_case_is_named_once():
     case.measures["involved"] = Decimal("1.23456")
     assert storable_problems(form, case) == ["罚款金额不能为负数",
                                              "涉案金额最多保留 4 位小数(单位:万元)"]
+
+
+@pytest.mark.parametrize("phone", ["0816-2345678\n", " 0816-2345678\r", "0816-2345678\x1f"])
+def test_a_phone_the_receivers_would_refuse_is_not_stored(store, phone):
+    """phone_problem reads the number without the white space around it (line breaks and
+    U+001C–U+001F among it); data.json carries it as stored, where a receiver refuses
+    a line break or a control character (interchange.month_from_dict)."""
+    from dataclasses import replace
+
+    findings = validate_profile(replace(MIANYANG, phone=phone))
+    assert [f.field for f in findings] == ["phone"] and "联系电话" in findings[0].message
+    with pytest.raises(UserError):
+        store.set_profile(replace(MIANYANG, phone=phone))
+    assert store.profile() == MIANYANG

@@ -223,7 +223,7 @@ def export_month(store, period: str, out_dir: str | Path, *, passphrase: str | N
 
 def _refuse_unverifiable(bundle: Bundle, key: SigningKey, label: str) -> None:
     """What is about to be recorded and locked must pass the receivers' check: its files,
-    hashes and signature, and data.json against the schema (the month itself, which the
+    hashes and signature, data.json against the schema and its header (the month, which the
     receivers read from it too, was validated just before: `verify_bundle`'s read_month)."""
     from .verify import verify_bundle
 
