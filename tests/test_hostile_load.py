@@ -191,6 +191,15 @@ def test_huge_or_odd_numbers_are_refused(loaded, number):
     assert not attempt(loaded, raw.encode(), "numbers")
 
 
+@pytest.mark.parametrize("depth", [950, 990])
+def test_a_value_nested_near_python_s_limit_is_refused(loaded, depth):
+    """Read by json, but jsonschema's message quoting it would recurse too deep."""
+    doc = valid_document(loaded)
+    doc["cases"][0]["filed"] = "@@nest@@"
+    raw = json.dumps(doc).replace('"@@nest@@"', "[" * depth + "]" * depth)
+    assert not attempt(loaded, raw.encode(), "nested")
+
+
 def test_oversized_file_is_refused_before_parsing(loaded):
     raw = b" " * (MAX_JSON_BYTES + 1)
     assert not attempt(loaded, raw, "oversized")

@@ -15,7 +15,7 @@ from .errors import UserError, visible
 from .formdef import FormDefinition, load_form
 from .money import NumberError
 from .records import CASE_TEXT_FIELDS, CaseRecord, Grid, MonthData, empty_grid, zero_of
-from .schemas import schema_errors
+from .schemas import TOO_DEEP, schema_errors
 from .store import Store, encode_value
 from .validation import field_label, parse_measure, storable_problems, text_problem
 
@@ -152,7 +152,7 @@ def parse_json(raw: bytes) -> Any:
     except json.JSONDecodeError as e:
         raise UserError(f"文件不是有效的 JSON:第 {e.lineno} 行第 {e.colno} 列附近有错。") from None
     except RecursionError:
-        raise UserError("JSON 嵌套层数过多,不是本程序的数据文件。") from None
+        raise UserError(TOO_DEEP) from None
 
 
 def _where(path, form: FormDefinition) -> str:

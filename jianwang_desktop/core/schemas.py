@@ -23,7 +23,10 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from .errors import UserError
 from .resources import resource_path
+
+TOO_DEEP = "JSON 嵌套层数过多,不是本程序的数据文件。"
 
 
 @cache
@@ -55,7 +58,11 @@ def schema_errors(document: Any, name: str) -> list:
                 return []
         except (ValueError, TypeError, OverflowError):  # a value it cannot take (a lone
             pass  # surrogate raises UnicodeEncodeError): jsonschema decides
-    return sorted(_explaining(name).iter_errors(document), key=lambda e: [str(p) for p in e.path])
+    try:
+        return sorted(_explaining(name).iter_errors(document),
+                      key=lambda e: [str(p) for p in e.path])
+    except RecursionError:  # jsonschema quotes a value nested near Python's limit in its message
+        raise UserError(TOO_DEEP) from None
 
 
 def _holds_decimal(document: Any) -> bool:
