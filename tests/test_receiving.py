@@ -12,6 +12,7 @@ from jianwang_desktop.core.receiving import (DUPLICATE, HISTORY, IMPORTED, curre
                                              import_bundle, import_file, received)
 from jianwang_desktop.core.rollup import combined_month, contribution_dicts
 from jianwang_desktop.core.signing import installation_public_key
+from jianwang_desktop.core.store import Store
 
 from conftest import run_cli
 from province_fixture import due_time, fill_and_export, make_office, office_profile
@@ -107,6 +108,49 @@ def test_in_order_newer_revision_says_it_replaces(offices):
     with city.store() as store:
         outcome = import_file(store, second.path)
     assert outcome.status == IMPORTED and "取代第1版" in outcome.message
+
+
+def test_a_revision_that_does_not_continue_the_ones_received_is_refused(offices, tmp_path):
+    """The police office's database is copied after its first export, and each copy exports
+    a second revision of its own: the city has one of them, so the other copy's third
+    revision continues a second revision the city never received."""
+    import shutil
+
+    police, city, out, _ = offices
+    first = police.bundles[PERIOD].read_bytes()
+    twin = tmp_path / "twin"
+    twin.mkdir()
+    for path in police.db.parent.iterdir():  # the database with its key beside it
+        if path.name.startswith("jianwang.db"):
+            shutil.copy2(path, twin / path.name)
+
+    def correct_and_export(db, reason, folder, days):
+        folder.mkdir(exist_ok=True)
+        with Store(db) as store:
+            store.start_correction(PERIOD, reason)
+            store.set_cell(PERIOD, "文学", "servers", days)
+            return export_month(store, PERIOD, folder, now=due_time(store.form, PERIOD, days))
+
+    seconds = correct_and_export(twin / "jianwang.db", "甲", tmp_path / "a", 1)
+    correct_and_export(police.db, "乙", tmp_path / "b", 2)
+    third = correct_and_export(police.db, "丙", tmp_path / "c", 3)
+    with city.store() as store:
+        assert import_bundle(store, first, "第1版.zip", trust_new=True).status == IMPORTED
+        assert import_file(store, seconds.path).status == IMPORTED
+        before = snapshot(city)
+        with pytest.raises(UserError) as e:
+            import_file(store, third.path)
+        assert "第3版与已收到的第2版接不上" in e.value.message
+    assert snapshot(city) == before
+    # The other way round: the third revision first, then the twin's second.
+    other = make_office(tmp_path / "other", office_profile("绵阳市", "版权局"))
+    with other.store() as store:
+        import_bundle(store, first, "第1版.zip", trust_new=True)
+        assert import_file(store, third.path).status == IMPORTED
+        with pytest.raises(UserError) as e:
+            import_file(store, seconds.path)
+        assert "第2版与已收到的第3版接不上" in e.value.message
+        assert [r.revision for r in received(store)] == [1, 3]
 
 
 def test_known_office_with_a_new_key_needs_explicit_trust(offices, tmp_path):

@@ -147,6 +147,7 @@ def import_bundle(store, raw: bytes, source: str, trust_new: bool = False,
                 f"{source}:{manifest['unit']}{manifest['period']}第{manifest['revision']}版"
                 "已收到过,但内容不同,未导入。",
                 ["同一版本号不应有两份不同的数据包,请与对方核实(更正后应导出下一版)。"])
+        _refuse_a_broken_chain(store, kind, sender, manifest, result, source)
         latest = _latest_revision(store, kind, sender, manifest["period"])
         if newly_trusted:
             store.db.execute(
@@ -206,6 +207,35 @@ def _check_key(store, sender: Sender, manifest: dict, result, trust_new: bool) -
             ["与对方打印或电话告知的指纹核对一致后,用 jianwang import --trust-new 导入,"
              "或先用 jianwang trust add 公钥文件 加入受信任列表。"], manifest["unit"], fp, sender)
     return True
+
+
+def _refuse_a_broken_chain(store, kind: str, sender: Sender, manifest: dict, result,
+                           source: str) -> None:
+    """An office's revisions of a month form a chain: each manifest names the hash of the
+    one before (`previous`), and from the second on changes.json lists them all. A bundle
+    that does not continue the revisions received, or that a later one received does not
+    continue, is refused, as a second bundle of the same revision is."""
+    revision = manifest["revision"]
+    listed = {r["revision"]: r["manifest_sha256"]
+              for r in (result.changes or {}).get("revisions", [])}
+    for other, other_sha256, other_previous in store.db.execute(
+            "SELECT revision, manifest_sha256, previous FROM received_bundles "
+            "WHERE campaign = ? AND kind = ? AND region = ? AND department = ? AND period = ?",
+            [manifest["campaign"], kind, sender.region, sender.department, manifest["period"]]):
+        if other == revision - 1:
+            joined = manifest["previous"] == other_sha256
+        elif other == revision + 1:
+            joined = other_previous == result.manifest_sha256
+        elif other < revision and listed:
+            joined = listed.get(other) == other_sha256
+        else:
+            continue
+        if not joined:
+            raise UserError(
+                f"{source}:{manifest['unit']}{manifest['period']}第{revision}版与已收到的"
+                f"第{other}版接不上(两版记录的前后版本不一致),未导入。",
+                ["同一单位同一月份的各版应一版接一版地导出;对方可能恢复过旧的数据库后又导出。"
+                 "请与对方核实,必要时请对方重新导出最新一版。"])
 
 
 def _latest_revision(store, kind: str, sender: Sender, period: str) -> int | None:
