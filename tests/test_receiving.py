@@ -132,8 +132,9 @@ def test_a_revision_that_does_not_continue_the_ones_received_is_refused(offices,
             return export_month(store, PERIOD, folder, now=due_time(store.form, PERIOD, days))
 
     seconds = correct_and_export(twin / "jianwang.db", "甲", tmp_path / "a", 1)
-    correct_and_export(police.db, "乙", tmp_path / "b", 2)
+    second = correct_and_export(police.db, "乙", tmp_path / "b", 2)
     third = correct_and_export(police.db, "丙", tmp_path / "c", 3)
+    fourth = correct_and_export(police.db, "丁", tmp_path / "d", 4)
     with city.store() as store:
         assert import_bundle(store, first, "第1版.zip", trust_new=True).status == IMPORTED
         assert import_file(store, seconds.path).status == IMPORTED
@@ -142,15 +143,18 @@ def test_a_revision_that_does_not_continue_the_ones_received_is_refused(offices,
             import_file(store, third.path)
         assert "第3版与已收到的第2版接不上" in e.value.message
     assert snapshot(city) == before
-    # The other way round: the third revision first, then the twin's second.
-    other = make_office(tmp_path / "other", office_profile("绵阳市", "版权局"))
-    with other.store() as store:
-        import_bundle(store, first, "第1版.zip", trust_new=True)
-        assert import_file(store, third.path).status == IMPORTED
-        with pytest.raises(UserError) as e:
-            import_file(store, seconds.path)
-        assert "第2版与已收到的第3版接不上" in e.value.message
-        assert [r.revision for r in received(store)] == [1, 3]
+    # The other way round: a newer revision first (the next one, or a later one, whose
+    # changes.json lists the second), then the twin's second.
+    for name, newer in (("other", third), ("last", fourth)):
+        office = make_office(tmp_path / name, office_profile("绵阳市", "版权局"))
+        with office.store() as store:
+            import_bundle(store, first, "第1版.zip", trust_new=True)
+            assert import_file(store, newer.path).status == IMPORTED
+            with pytest.raises(UserError) as e:
+                import_file(store, seconds.path)
+            assert f"第2版与已收到的第{newer.revision}版接不上" in e.value.message
+            assert [r.revision for r in received(store)] == [1, newer.revision]
+            assert import_file(store, second.path).status == HISTORY  # the office's own
 
 
 def test_known_office_with_a_new_key_needs_explicit_trust(offices, tmp_path):

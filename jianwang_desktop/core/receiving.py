@@ -218,24 +218,42 @@ def _refuse_a_broken_chain(store, kind: str, sender: Sender, manifest: dict, res
     revision = manifest["revision"]
     listed = {r["revision"]: r["manifest_sha256"]
               for r in (result.changes or {}).get("revisions", [])}
-    for other, other_sha256, other_previous in store.db.execute(
-            "SELECT revision, manifest_sha256, previous FROM received_bundles "
+    for other_id, other, other_sha256, other_previous in store.db.execute(
+            "SELECT id, revision, manifest_sha256, previous FROM received_bundles "
             "WHERE campaign = ? AND kind = ? AND region = ? AND department = ? AND period = ?",
-            [manifest["campaign"], kind, sender.region, sender.department, manifest["period"]]):
+            [manifest["campaign"], kind, sender.region, sender.department, manifest["period"]]
+    ).fetchall():
         if other == revision - 1:
             joined = manifest["previous"] == other_sha256
         elif other == revision + 1:
             joined = other_previous == result.manifest_sha256
-        elif other < revision and listed:
-            joined = listed.get(other) == other_sha256
-        else:
-            continue
+        elif other < revision:
+            joined = not listed or listed.get(other) == other_sha256
+        else:  # a later revision received before this one: its changes.json lists this one
+            later = _listed_revisions(store.db.execute(
+                "SELECT bundle FROM received_bundles WHERE id = ?", [other_id]).fetchone()[0])
+            joined = not later or later.get(revision) == result.manifest_sha256
         if not joined:
             raise UserError(
                 f"{source}:{manifest['unit']}{manifest['period']}第{revision}版与已收到的"
                 f"第{other}版接不上(两版记录的前后版本不一致),未导入。",
                 ["同一单位同一月份的各版应一版接一版地导出;对方可能恢复过旧的数据库后又导出。"
                  "请与对方核实,必要时请对方重新导出最新一版。"])
+
+
+def _listed_revisions(raw: bytes) -> dict[int, str]:
+    """{revision: manifest sha256} of the earlier revisions a stored bundle's changes.json
+    lists (it was verified when it came in); {} for a first revision or a 工作计划/总结."""
+    import io
+    import zipfile
+
+    from .bundle import CHANGES_NAME
+
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        if CHANGES_NAME not in archive.namelist():
+            return {}
+        changes = json.loads(archive.read(CHANGES_NAME))
+    return {r["revision"]: r["manifest_sha256"] for r in changes["revisions"]}
 
 
 def _latest_revision(store, kind: str, sender: Sender, period: str) -> int | None:
