@@ -237,8 +237,9 @@ def _json_measure(form: FormDefinition, key: str, raw: Any) -> Any:
     return parse_measure(measure, raw)
 
 
-def month_from_dict(data: Any) -> tuple[FormDefinition, dict[str, str], MonthData]:
-    """Check and convert; raises UserError listing every problem (nothing is stored)."""
+def read_header(data: Any) -> tuple[FormDefinition, list[str]]:
+    """The first part of reading a month: its format, campaign and schema (a UserError when
+    wrong), then what is wrong with its office and month, to be reported with the rest."""
     if not isinstance(data, dict):
         raise UserError("数据文件格式不对:最外层应为一个 JSON 对象。")
     if data.get("format") != DATA_FORMAT:
@@ -246,7 +247,20 @@ def month_from_dict(data: Any) -> tuple[FormDefinition, dict[str, str], MonthDat
     campaign = data.get("campaign")
     form = load_form(campaign if isinstance(campaign, str) else "")
     _check_schema(data, form)
-    problems = header_problems(form, data)
+    problems = []
+    for key in HEADER_KEYS:  # lengths are the schema's; here: no line breaks or controls
+        problem = text_problem(data[key], MAX_JSON_BYTES, multiline=False, required=False)
+        if problem:
+            problems.append(f"{field_label(form, key)}({key}):{problem}")
+    if data["period"] not in form.periods:
+        problems.append(f"月份 {data['period']} 不在“{form.campaign}”的填报月份"
+                        f"({'、'.join(form.periods)})内")
+    return form, problems
+
+
+def month_from_dict(data: Any) -> tuple[FormDefinition, dict[str, str], MonthData]:
+    """Check and convert; raises UserError listing every problem (nothing is stored)."""
+    form, problems = read_header(data)
     grid = empty_grid(form)
     for category, row in data["statistics"].items():
         if category not in grid:
@@ -292,19 +306,6 @@ def month_from_dict(data: Any) -> tuple[FormDefinition, dict[str, str], MonthDat
         raise UserError("数据文件内容有误,未导入任何数据:", shown)
     header = {k: data[k] for k in HEADER_KEYS}
     return form, header, MonthData(data["period"], grid, cases)
-
-
-def header_problems(form: FormDefinition, data: dict) -> list[str]:
-    """What is wrong with the office and month of a document that met the schema."""
-    problems = []
-    for key in HEADER_KEYS:  # lengths are the schema's; here: no line breaks or controls
-        problem = text_problem(data[key], MAX_JSON_BYTES, multiline=False, required=False)
-        if problem:
-            problems.append(f"{field_label(form, key)}({key}):{problem}")
-    if data["period"] not in form.periods:
-        problems.append(f"月份 {data['period']} 不在“{form.campaign}”的填报月份"
-                        f"({'、'.join(form.periods)})内")
-    return problems
 
 
 def contribution_grids(form: FormDefinition, data: dict) -> list[tuple[str, Grid]]:

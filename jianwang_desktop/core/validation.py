@@ -157,7 +157,7 @@ def validate_profile(profile: Profile) -> list[Finding]:
     # As data.json carries it (phone_problem reads it without the white space around it,
     # line breaks among it, which the receivers refuse).
     problem = text_problem(profile.phone, 40, False, False)
-    problem = f"联系电话{problem}" if problem else phone_problem(profile.phone)
+    problem = f"{field_label_plain('phone')}{problem}" if problem else phone_problem(profile.phone)
     if problem:
         bad("phone", problem)
     return findings

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QUndoStack
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHeaderView,
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QFrame, QHeaderView,
                                QLabel, QLineEdit, QListView, QMainWindow,
                                QPushButton, QScrollArea, QTableView, QTabWidget, QWidget)
 
@@ -939,8 +939,6 @@ class MainWindow(QMainWindow):
         editor = view.indexWidget(view.currentIndex())
         if editor is not None and view.state() == QAbstractItemView.State.EditingState:
             view.commitData(editor)
-            from PySide6.QtWidgets import QAbstractItemDelegate  # (its type: 0.7 ms of the start)
-
             view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
         if self._pages_made:
             self.case_editor.flush()
