@@ -11,6 +11,7 @@ import os
 import statistics
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,14 +63,38 @@ def report_limit(name: str, value: float, unit: str, limit: float) -> bool:
     return met
 
 
+# What a real 案情简介 reads like; each case's own is a slice of it, so that no two cases
+# share their texts (equal texts would be held once in memory and flatter the figures).
+SUMMARY_TEXT = ("经查,该网站未经权利人许可,通过信息网络向公众传播他人作品,涉及作品数量较多,"
+                "累计点击量较大,并通过投放广告牟利,社会影响较为恶劣。执法人员依法调取了服务器"
+                "日志和网站后台数据,固定了相关证据。")
+SUMMARY_LENGTH = 120  # characters of each case's 案情简介, about three lines of the printed form
+FINES = tuple(Decimal(f) for f in ("0.5", "1", "1.2", "2", "3.5", "5", "0.8", "10"))
+
+
+def distinct_case(form, i: int, period: str):
+    """Case i of a month: its own number, name, 案情简介 and 查处结果, a fine of a few kinds."""
+    from sample_data import sample_case
+
+    start = i % len(SUMMARY_TEXT)
+    summary = f"第{i}号:" + (SUMMARY_TEXT[start:] + SUMMARY_TEXT) * 2
+    fine = FINES[i % len(FINES)]
+    case = sample_case(form, i, category=form.categories[i % len(form.categories)])
+    case = case.copy(number=f"{period.replace('-', '')}-{i:06d}",
+                     name=f"某网站未经许可传播{case.category}作品案(第{i}号)",
+                     summary=summary[:SUMMARY_LENGTH],
+                     result=f"责令删除侵权作品 {i % 500 + 1} 件,罚款 {fine} 万元。")
+    case.measures["fine"] = fine
+    return case
+
+
 def month_with_cases(store, period: str, n: int):
-    """A checked-clean month of n cases, stored, through the public core API."""
+    """A checked-clean month of n cases, each with texts of its own, stored through the
+    public core API."""
     from jianwang_desktop.core.records import MonthData
-    from sample_data import full_grid, sample_case
 
     form = store.form
-    cases = [sample_case(form, i + 1, category=form.categories[i % len(form.categories)])
-             .copy(number=f"{period.replace('-', '')}-{i + 1:06d}") for i in range(n)]
+    cases = [distinct_case(form, i + 1, period) for i in range(n)]
     grid = {c: {m.key: 0 for m in form.measures} for c in form.categories}
     for case in cases:
         for key, value in case.measures.items():

@@ -64,6 +64,28 @@ def test_cases_get_stable_unique_numbers(store):
     assert [x.name for x in store.load_cases("2015-08")] == ["乙", "丙"]
 
 
+def test_cases_read_with_equal_figures_share_one_read_only_mapping(store):
+    """A register of 100,000 cases is held in memory: equal figures are held once. The
+    shared mapping refuses changes, so that changing one case cannot change another; an
+    edit works on a copy."""
+    other = sample_case(store.form, 3)
+    other.measures["fine"] = Decimal("2.5")
+    store.replace_month(sample_month(store.form, cases=2))
+    store.add_case("2015-08", other)
+    first, second, third = store.load_cases("2015-08")
+    assert first.measures is second.measures
+    assert third.measures is not first.measures
+    assert third.measures["fine"] == Decimal("2.5") and first.measures["fine"] == Decimal("0.5")
+    with pytest.raises(TypeError):
+        first.measures["fine"] = Decimal(9)  # type: ignore[index]
+    edited = first.copy()
+    edited.measures["fine"] = Decimal(9)
+    store.update_case("2015-08", edited)
+    again = store.load_cases("2015-08")
+    assert [c.measures["fine"] for c in again] == [Decimal(9), Decimal("0.5"), Decimal("2.5")]
+    assert again[0] == edited and again[1].measures == {**edited.measures, "fine": Decimal("0.5")}
+
+
 def test_update_case_keeps_every_character(store):
     case = store.add_case("2015-08", sample_case(store.form, 1))
     case.summary = "  =SUM(A1)\r\n第二行 𠮷\t末尾空格 "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -25,7 +26,9 @@ class CaseRecord:
     result: str = ""
     remarks: str = ""
     category: str = ""
-    measures: dict[str, int | Decimal] = field(default_factory=dict)
+    # A dict, or for a case read from the store a read-only mapping shared with the other
+    # cases whose figures are the same: change a copy (`copy`), never a read case's own.
+    measures: Mapping[str, int | Decimal] = field(default_factory=dict)
     id: int | None = None  # the store's row id; None until stored
 
     def text(self, key: str) -> str:
