@@ -113,6 +113,26 @@ def test_case_model_rows_sort_and_filter(qtmodeltester, store):
     assert model.case_at(row).name == "丁" and model.row_of(9) == row
 
 
+def test_search_reads_each_case_as_it_is_now(store):
+    """Every text shown is searched in full, without regard to case, and a changed case is
+    found by its new text only (nothing of its old text is kept for searching)."""
+    form = store.form
+    model = CaseTableModel(form)
+    model.set_cases([sample_case(form, i).copy(id=i, name=f"案{i}") for i in (1, 2)])
+    proxy = CaseFilterModel()
+    proxy.setSourceModel(model)
+    proxy.set_search("ABC")
+    assert proxy.rowCount() == 0
+    model.replace(model.case_at(1).copy(summary="第一行\n第二行提到 abc 网站"))
+    proxy.set_search(" abc ")
+    assert [proxy.index(r, 1).data() for r in range(proxy.rowCount())] == ["案2"]
+    model.replace(model.case_at(1).copy(summary="已改"))
+    proxy.set_search("abc")
+    assert proxy.rowCount() == 0
+    proxy.set_search("罚款 0.5")  # in 查处结果
+    assert proxy.rowCount() == 2
+
+
 def test_case_model_shows_the_first_line_and_problems(store):
     form = store.form
     case = sample_case(form, 1).copy(id=5, handling_unit="")

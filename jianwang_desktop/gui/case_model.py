@@ -7,6 +7,8 @@ proxy hands sorting to it) and the proxy only filters.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex,
                             QSortFilterProxyModel, Qt)
 
@@ -20,6 +22,7 @@ _Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("number", "name", "handling_unit", "source", "category", "summary", "result",
            "remarks")
 SEARCHED = COLUMNS  # a search looks in every column shown, in full
+_searched_texts = attrgetter(*SEARCHED)
 
 
 def first_line(text: str, limit: int = 60) -> str:
@@ -33,7 +36,6 @@ class CaseTableModel(QAbstractTableModel):
         self.form = form
         self._cases: list[CaseRecord] = []
         self._row_of: dict[int, int] = {}
-        self._haystacks: dict[int, str] = {}  # case id -> its searchable text, casefolded
         self._problems: dict[int, list] = {}  # case id -> findings
 
     # ------------------------------------------------------------ shape
@@ -82,12 +84,10 @@ class CaseTableModel(QAbstractTableModel):
         return self._cases[row]
 
     def haystack(self, row: int) -> str:
-        case = self._cases[row]
-        text = self._haystacks.get(case.id)
-        if text is None:
-            text = "\n".join(getattr(case, key) for key in SEARCHED).casefold()
-            self._haystacks[case.id] = text
-        return text
+        """The row's searchable text, casefolded. Made at each search, not kept: kept, the
+        copies would add some 50 MB to a register of 100,000 cases, and the search over
+        them took 0.15 s against 0.3 s (Qt asks the proxy row by row either way)."""
+        return "\n".join(_searched_texts(self._cases[row])).casefold()
 
     def row_of(self, case_id: int) -> int | None:
         return self._row_of.get(case_id)
@@ -99,7 +99,6 @@ class CaseTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._cases = list(cases)
         self._problems = {}
-        self._haystacks = {}
         self._reindex()
         self.endResetModel()
 
@@ -114,7 +113,6 @@ class CaseTableModel(QAbstractTableModel):
     def replace(self, case: CaseRecord) -> None:
         row = self._row_of[case.id]
         self._cases[row] = case
-        self._haystacks.pop(case.id, None)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def remove(self, case_id: int) -> None:
@@ -162,6 +160,11 @@ class CaseFilterModel(QSortFilterProxyModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._needle = ""
+        self._cases: CaseTableModel | None = None  # the source, without a call into Qt per row
+
+    def setSourceModel(self, model) -> None:
+        self._cases = model
+        super().setSourceModel(model)
 
     def set_search(self, text: str) -> None:
         change_row_filter(self, lambda: setattr(self, "_needle", text.strip().casefold()))
@@ -169,7 +172,7 @@ class CaseFilterModel(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         if not self._needle:
             return True
-        return self._needle in self.sourceModel().haystack(source_row)
+        return self._needle in self._cases.haystack(source_row)
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if column >= 0:
