@@ -72,6 +72,24 @@ def test_case_rules_apply_to_each_case():
     assert [f.rule for f in findings] == ["fine_needs_closed"]
 
 
+def test_cases_sharing_their_figures_each_get_their_own_findings(store):
+    """Cases read from the store share one mapping per set of figures, and a month's check
+    works each set out once: every case of the set still gets its finding, under its own
+    place and number, and a case with other figures is judged on its own."""
+    wrong = sample_case(store.form, 1)
+    wrong.measures.update(closed=0)  # a fine without a closed case
+    right = sample_case(store.form, 4)
+    store.replace_month(MonthData("2015-08", full_grid(store.form),
+                                  [wrong, wrong.copy(number="201508-002"), right,
+                                   wrong.copy(number="201508-003")]))
+    cases = store.load_cases("2015-08")
+    assert cases[0].measures is cases[1].measures is cases[3].measures
+    findings = validate_cases(store.form, cases)
+    assert [(f.case_index, f.case_number, f.rule) for f in findings] == [
+        (0, "201508-001", "fine_needs_closed"), (1, "201508-002", "fine_needs_closed"),
+        (3, "201508-003", "fine_needs_closed")]
+
+
 def test_length_limits_and_control_characters():
     case = sample_case(FORM, 1)
     case.name = "案" * 201

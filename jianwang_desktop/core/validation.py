@@ -247,7 +247,12 @@ def _rule_target(rule: Rule) -> str:
     return left if isinstance(left, str) else rule.require[0]
 
 
-def validate_case(form: FormDefinition, case: CaseRecord, index: int) -> list[Finding]:
+def validate_case(form: FormDefinition, case: CaseRecord, index: int,
+                  figures_seen: dict[int, list[tuple]] | None = None) -> list[Finding]:
+    """`figures_seen`, kept across the cases of one month's check: the problems of each
+    case's figures by the identity of its `measures`. Cases read from the store share one
+    mapping per set of figures (a big month has a few hundred sets for its thousands of
+    cases), so each set is checked once."""
     findings: list[Finding] = []
 
     def bad(field_name: str, message: str, severity: str = ERROR, rule: str | None = None):
@@ -263,20 +268,33 @@ def validate_case(form: FormDefinition, case: CaseRecord, index: int) -> list[Fi
         bad("category", f"{form.category_heading}必须选择")
     elif case.category not in form.categories:
         bad("category", f"{form.category_heading}应为{'、'.join(form.categories)}之一")
+    problems = None if figures_seen is None else figures_seen.get(id(case.measures))
+    if problems is None:
+        problems = _figure_problems(form, case.measures)
+        if figures_seen is not None:
+            figures_seen[id(case.measures)] = problems
+    for field_name, message, severity, rule in problems:
+        bad(field_name, message, severity, rule)
+    return findings
+
+
+def _figure_problems(form: FormDefinition, measures) -> list[tuple]:
+    """(field, message, severity, rule id) of what is wrong with one case's figures."""
+    problems = []
     for measure in form.measures:
-        value = case.measures.get(measure.key)
+        value = measures.get(measure.key)
         if value is None:
             continue
         try:
             parse_measure(measure, value)
         except NumberError as e:
-            bad(measure.key, f"{measure.label}{e}")
+            problems.append((measure.key, f"{measure.label}{e}", ERROR, None))
     for rule in form.rules:
         if "cases" in rule.applies_to:
-            message = rule_findings(rule, case.measures)
+            message = rule_findings(rule, measures)
             if message:
-                bad(_rule_target(rule), message, rule.severity, rule.id)
-    return findings
+                problems.append((_rule_target(rule), message, rule.severity, rule.id))
+    return problems
 
 
 def storable_problems(form: FormDefinition, case: CaseRecord) -> list[str]:
@@ -306,8 +324,9 @@ def storable_problems(form: FormDefinition, case: CaseRecord) -> list[str]:
 def validate_cases(form: FormDefinition, cases: list[CaseRecord]) -> list[Finding]:
     findings: list[Finding] = []
     first_seen: dict[str, int] = {}
-    for index, case in enumerate(cases):
-        findings.extend(validate_case(form, case, index))
+    figures_seen: dict[int, list[tuple]] = {}  # every case is held by `cases` meanwhile,
+    for index, case in enumerate(cases):       # so no identity is reused during the loop
+        findings.extend(validate_case(form, case, index, figures_seen))
         key = case.number.strip()
         if not key:
             continue
