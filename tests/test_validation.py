@@ -8,8 +8,9 @@ from jianwang_desktop.core.domain import Profile
 from jianwang_desktop.core.errors import UserError
 from jianwang_desktop.core.formdef import load_form
 from jianwang_desktop.core.records import CaseRecord, MonthData, empty_grid
-from jianwang_desktop.core.validation import (ERROR, WARNING, phone_problem, validate_cases,
-                                              validate_grid, validate_month, validate_profile)
+from jianwang_desktop.core.validation import (ERROR, WARNING, phone_problem, validate_case,
+                                              validate_cases, validate_grid, validate_month,
+                                              validate_profile)
 from sample_data import full_grid, sample_case
 
 from conftest import MIANYANG
@@ -88,6 +89,26 @@ def test_cases_sharing_their_figures_each_get_their_own_findings(store):
     assert [(f.case_index, f.case_number, f.rule) for f in findings] == [
         (0, "201508-001", "fine_needs_closed"), (1, "201508-002", "fine_needs_closed"),
         (3, "201508-003", "fine_needs_closed")]
+
+
+def test_figures_checked_once_only_while_they_cannot_change(store):
+    """The memo of a month's check is kept for the store's read-only mappings only: a
+    plain dict (an edited or imported case) can change between two cases' checks, and a
+    mapping kept by the memo cannot be freed and its identity given to other figures."""
+    seen: dict = {}
+    case = sample_case(store.form, 1)
+    assert validate_case(store.form, case, 0, seen) == []
+    case.measures["closed"] = 0  # the same dict, now a fine without a closed case
+    assert [f.rule for f in validate_case(store.form, case, 1, seen)] == ["fine_needs_closed"]
+    wrong = sample_case(store.form, 2)
+    wrong.measures["closed"] = 0
+    store.replace_month(MonthData("2015-08", full_grid(store.form),
+                                  [wrong, sample_case(store.form, 3)]))
+    assert [f.rule for f in validate_case(store.form, store.load_cases("2015-08")[0], 0, seen)
+            ] == ["fine_needs_closed"]
+    for _ in range(200):  # the first read's mapping is gone unless the memo holds it
+        right = store.load_cases("2015-08")[1]
+        assert validate_case(store.form, right, 1, seen) == []
 
 
 def test_length_limits_and_control_characters():
