@@ -111,6 +111,32 @@ def test_figures_checked_once_only_while_they_cannot_change(store):
         assert validate_case(store.form, right, 1, seen) == []
 
 
+def test_a_read_month_gets_the_findings_its_cases_would_get_one_by_one(store):
+    """Checked once per shared set of figures, a month read from the store gets the same
+    findings in the same order as its cases copied to dicts of their own, which are each
+    checked in full: texts, category, figures and rules, case by case."""
+    def case(i, **figures):
+        made = sample_case(store.form, i).copy(number=f"201508-{i:03d}")
+        made.measures.update(figures)
+        return made
+
+    cases = [case(1, closed=0), case(2, closed=0, involved=Decimal(3)), case(3),
+             case(4, closed=0).copy(name=""), case(5, closed=0, involved=Decimal(3)),
+             case(6).copy(category=""), case(7, closed=0)]
+    store.replace_month(MonthData("2015-08", full_grid(store.form), cases))
+    read = store.load_cases("2015-08")
+    assert len({id(c.measures) for c in read}) == 3
+    findings = validate_cases(store.form, read)
+    assert findings == validate_cases(store.form, [c.copy() for c in read])
+    assert [(f.case_index, f.field, f.rule) for f in findings] == [
+        (0, "fine", "fine_needs_closed"),
+        (1, "fine", "fine_needs_closed"), (1, "involved", "involved_needs_transferred"),
+        (3, "name", None), (3, "fine", "fine_needs_closed"),
+        (4, "fine", "fine_needs_closed"), (4, "involved", "involved_needs_transferred"),
+        (5, "category", None),
+        (6, "fine", "fine_needs_closed")]
+
+
 def test_length_limits_and_control_characters():
     case = sample_case(FORM, 1)
     case.name = "案" * 201
