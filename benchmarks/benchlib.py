@@ -64,7 +64,9 @@ def report_limit(name: str, value: float, unit: str, limit: float) -> bool:
 
 
 # What a real 案情简介 reads like; each case's own is a slice of it, so that no two cases
-# share their texts (equal texts would be held once in memory and flatter the figures).
+# share it (equal texts are held once in memory and would flatter the figures). The
+# 查处结果 repeats every 1,000 cases and the figures come in eight sets (FINES): a read holds
+# each once, and the month's check works each set of figures out once.
 SUMMARY_TEXT = ("经查,该网站未经权利人许可,通过信息网络向公众传播他人作品,涉及作品数量较多,"
                 "累计点击量较大,并通过投放广告牟利,社会影响较为恶劣。执法人员依法调取了服务器"
                 "日志和网站后台数据,固定了相关证据。")
@@ -73,7 +75,8 @@ FINES = tuple(Decimal(f) for f in ("0.5", "1", "1.2", "2", "3.5", "5", "0.8", "1
 
 
 def distinct_case(form, i: int, period: str):
-    """Case i of a month: its own number, name, 案情简介 and 查处结果, a fine of a few kinds."""
+    """Case i of a month: its own number, name and 案情简介; a 查处结果 of 1,000 kinds and
+    figures of eight (only the fine differs)."""
     from sample_data import sample_case
 
     start = i % len(SUMMARY_TEXT)
@@ -89,8 +92,8 @@ def distinct_case(form, i: int, period: str):
 
 
 def month_with_cases(store, period: str, n: int):
-    """A checked-clean month of n cases, each with texts of its own, stored through the
-    public core API."""
+    """A checked-clean month of n cases, each with a name and 案情简介 of its own, stored
+    through the public core API."""
     from jianwang_desktop.core.records import MonthData
 
     form = store.form

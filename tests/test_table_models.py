@@ -133,6 +133,26 @@ def test_search_reads_each_case_as_it_is_now(store):
     assert proxy.rowCount() == 2
 
 
+def test_search_follows_the_source_model_set(store):
+    """The filter keeps its source model itself: a search typed before there is one, a
+    source replaced by another and a source taken away all search what is shown now."""
+    form = store.form
+    proxy = CaseFilterModel()
+    proxy.set_search("甲")
+    assert proxy.rowCount() == 0
+    first, second = CaseTableModel(form), CaseTableModel(form)
+    first.set_cases([sample_case(form, i).copy(id=i, name=n) for i, n in ((1, "甲"), (2, "乙"))])
+    second.set_cases([sample_case(form, i).copy(id=i, name=n)
+                      for i, n in ((1, "丙"), (2, "甲一"), (3, "甲二"))])
+    proxy.setSourceModel(first)
+    assert [proxy.index(r, 1).data() for r in range(proxy.rowCount())] == ["甲"]
+    proxy.setSourceModel(second)
+    assert [proxy.index(r, 1).data() for r in range(proxy.rowCount())] == ["甲一", "甲二"]
+    proxy.setSourceModel(None)
+    proxy.set_search("乙")
+    assert proxy.rowCount() == 0
+
+
 def test_case_model_shows_the_first_line_and_problems(store):
     form = store.form
     case = sample_case(form, 1).copy(id=5, handling_unit="")

@@ -8,8 +8,9 @@ from jianwang_desktop.core.domain import Profile
 from jianwang_desktop.core.errors import UserError
 from jianwang_desktop.core.formdef import load_form
 from jianwang_desktop.core.records import CaseRecord, MonthData, empty_grid
-from jianwang_desktop.core.validation import (ERROR, WARNING, phone_problem, validate_cases,
-                                              validate_grid, validate_month, validate_profile)
+from jianwang_desktop.core.validation import (ERROR, WARNING, phone_problem, validate_case,
+                                              validate_cases, validate_grid, validate_month,
+                                              validate_profile)
 from sample_data import full_grid, sample_case
 
 from conftest import MIANYANG
@@ -88,6 +89,52 @@ def test_cases_sharing_their_figures_each_get_their_own_findings(store):
     assert [(f.case_index, f.case_number, f.rule) for f in findings] == [
         (0, "201508-001", "fine_needs_closed"), (1, "201508-002", "fine_needs_closed"),
         (3, "201508-003", "fine_needs_closed")]
+
+
+def test_figures_checked_once_only_while_they_cannot_change(store):
+    """The memo of a month's check is kept for the store's read-only mappings only: a
+    plain dict (an edited or imported case) can change between two cases' checks, and a
+    mapping kept by the memo cannot be freed and its identity given to other figures."""
+    seen: dict = {}
+    case = sample_case(store.form, 1)
+    assert validate_case(store.form, case, 0, seen) == []
+    case.measures["closed"] = 0  # the same dict, now a fine without a closed case
+    assert [f.rule for f in validate_case(store.form, case, 1, seen)] == ["fine_needs_closed"]
+    wrong = sample_case(store.form, 2)
+    wrong.measures["closed"] = 0
+    store.replace_month(MonthData("2015-08", full_grid(store.form),
+                                  [wrong, sample_case(store.form, 3)]))
+    assert [f.rule for f in validate_case(store.form, store.load_cases("2015-08")[0], 0, seen)
+            ] == ["fine_needs_closed"]
+    for _ in range(200):  # the first read's mapping is gone unless the memo holds it
+        right = store.load_cases("2015-08")[1]
+        assert validate_case(store.form, right, 1, seen) == []
+
+
+def test_a_read_month_gets_the_findings_its_cases_would_get_one_by_one(store):
+    """Checked once per shared set of figures, a month read from the store gets the same
+    findings in the same order as its cases copied to dicts of their own, which are each
+    checked in full: texts, category, figures and rules, case by case."""
+    def case(i, **figures):
+        made = sample_case(store.form, i).copy(number=f"201508-{i:03d}")
+        made.measures.update(figures)
+        return made
+
+    cases = [case(1, closed=0), case(2, closed=0, involved=Decimal(3)), case(3),
+             case(4, closed=0).copy(name=""), case(5, closed=0, involved=Decimal(3)),
+             case(6).copy(category=""), case(7, closed=0)]
+    store.replace_month(MonthData("2015-08", full_grid(store.form), cases))
+    read = store.load_cases("2015-08")
+    assert len({id(c.measures) for c in read}) == 3
+    findings = validate_cases(store.form, read)
+    assert findings == validate_cases(store.form, [c.copy() for c in read])
+    assert [(f.case_index, f.field, f.rule) for f in findings] == [
+        (0, "fine", "fine_needs_closed"),
+        (1, "fine", "fine_needs_closed"), (1, "involved", "involved_needs_transferred"),
+        (3, "name", None), (3, "fine", "fine_needs_closed"),
+        (4, "fine", "fine_needs_closed"), (4, "involved", "involved_needs_transferred"),
+        (5, "category", None),
+        (6, "fine", "fine_needs_closed")]
 
 
 def test_length_limits_and_control_characters():

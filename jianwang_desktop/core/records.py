@@ -28,6 +28,7 @@ class CaseRecord:
     category: str = ""
     # A dict, or for a case read from the store a read-only mapping shared with the other
     # cases whose figures are the same: change a copy (`copy`), never a read case's own.
+    # The mapping cannot be pickled or deep-copied either; `copy` gives a dict.
     measures: Mapping[str, int | Decimal] = field(default_factory=dict)
     id: int | None = None  # the store's row id; None until stored
 

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 
 from .domain import Profile, geography
 from .formdef import FormDefinition, Measure, Rule
@@ -248,11 +249,13 @@ def _rule_target(rule: Rule) -> str:
 
 
 def validate_case(form: FormDefinition, case: CaseRecord, index: int,
-                  figures_seen: dict[int, list[tuple]] | None = None) -> list[Finding]:
+                  figures_seen: dict[int, tuple] | None = None) -> list[Finding]:
     """`figures_seen`, kept across the cases of one month's check: the problems of each
-    case's figures by the identity of its `measures`. Cases read from the store share one
-    mapping per set of figures (a big month has a few hundred sets for its thousands of
-    cases), so each set is checked once."""
+    read-only mapping of figures, by its identity. Cases read from the store share one
+    mapping per set of figures they have alike, so each set is checked once. A plain dict
+    (a case being edited, built or imported) may change between two calls and is checked
+    every time; a mapping is kept with its problems, so that its identity is not given
+    to another while the memo lives."""
     findings: list[Finding] = []
 
     def bad(field_name: str, message: str, severity: str = ERROR, rule: str | None = None):
@@ -268,11 +271,14 @@ def validate_case(form: FormDefinition, case: CaseRecord, index: int,
         bad("category", f"{form.category_heading}必须选择")
     elif case.category not in form.categories:
         bad("category", f"{form.category_heading}应为{'、'.join(form.categories)}之一")
-    problems = None if figures_seen is None else figures_seen.get(id(case.measures))
-    if problems is None:
-        problems = _figure_problems(form, case.measures)
-        if figures_seen is not None:
-            figures_seen[id(case.measures)] = problems
+    figures = case.measures
+    if figures_seen is None or not isinstance(figures, MappingProxyType):
+        problems = _figure_problems(form, figures)
+    else:
+        seen = figures_seen.get(id(figures))
+        if seen is None:
+            seen = figures_seen[id(figures)] = (figures, _figure_problems(form, figures))
+        problems = seen[1]
     for field_name, message, severity, rule in problems:
         bad(field_name, message, severity, rule)
     return findings
@@ -324,8 +330,8 @@ def storable_problems(form: FormDefinition, case: CaseRecord) -> list[str]:
 def validate_cases(form: FormDefinition, cases: list[CaseRecord]) -> list[Finding]:
     findings: list[Finding] = []
     first_seen: dict[str, int] = {}
-    figures_seen: dict[int, list[tuple]] = {}  # every case is held by `cases` meanwhile,
-    for index, case in enumerate(cases):       # so no identity is reused during the loop
+    figures_seen: dict[int, tuple] = {}
+    for index, case in enumerate(cases):
         findings.extend(validate_case(form, case, index, figures_seen))
         key = case.number.strip()
         if not key:
