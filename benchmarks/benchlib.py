@@ -71,23 +71,26 @@ SUMMARY_TEXT = ("经查,该网站未经权利人许可,通过信息网络向公�
                 "累计点击量较大,并通过投放广告牟利,社会影响较为恶劣。执法人员依法调取了服务器"
                 "日志和网站后台数据,固定了相关证据。")
 SUMMARY_LENGTH = 120  # characters of each case's 案情简介, about three lines of the printed form
-FINES = tuple(Decimal(f) for f in ("0.5", "1", "1.2", "2", "3.5", "5", "0.8", "10"))
-
-
 def distinct_case(form, i: int, period: str):
-    """Case i of a month: its own number, name and 案情简介; a 查处结果 of 1,000 kinds and
-    figures of eight (only the fine differs)."""
+    """Case i of a month, as varied as a real month's: its own number, name, 案情简介 and
+    查处结果; a fine of 30 amounts (none for every sixth case, not yet closed), 0 to 2
+    servers, and every twentieth case handed to the judiciary with an amount involved of
+    its own. About 5,100 different sets of figures in 100,000 cases."""
     from sample_data import sample_case
 
     start = i % len(SUMMARY_TEXT)
     summary = f"第{i}号:" + (SUMMARY_TEXT[start:] + SUMMARY_TEXT) * 2
-    fine = FINES[i % len(FINES)]
     case = sample_case(form, i, category=form.categories[i % len(form.categories)])
+    closed = 0 if i % 6 == 0 else 1
+    fine = Decimal(i % 30 + 1) / 10 if closed else Decimal(0)
+    transferred = 1 if i % 20 == 0 else 0
+    involved = Decimal(i // 20 % 5000 + 1) / 100 if transferred else Decimal(0)
     case = case.copy(number=f"{period.replace('-', '')}-{i:06d}",
                      name=f"某网站未经许可传播{case.category}作品案(第{i}号)",
                      summary=summary[:SUMMARY_LENGTH],
-                     result=f"责令删除侵权作品 {i % 500 + 1} 件,罚款 {fine} 万元。")
-    case.measures["fine"] = fine
+                     result=f"责令删除侵权作品 {i % 500 + 1} 件,罚款 {fine} 万元(第{i}号)。")
+    case.measures.update(closed=closed, fine=fine, transferred=transferred, involved=involved,
+                         servers=i // 7 % 3)
     return case
 
 
