@@ -6,7 +6,8 @@ import copy
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer,
+                            Signal)
 from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QFrame, QHeaderView,
                                QLabel, QLineEdit, QListView, QMainWindow,
@@ -29,6 +30,23 @@ from .uiload import child, embed, load_ui, make_title
 
 if TYPE_CHECKING:
     from .message_bar import MessageBar
+
+
+class MinimumHeightFollowsWidth(QObject):
+    """Keeps a page's minimum height at what its layout needs at its present width.
+
+    附件1's notes and key hint wrap to more lines on a narrow window; the scrolling panel
+    cannot ask for a height for its width through the splitter and the tab widget, so the
+    page was given less than it needs and squeezed the grid (合计 cut off at 1024×600).
+    With the minimum raised, the panel scrolls instead.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and event.size().width() != event.oldSize().width():
+            layout = watched.layout()
+            if layout is not None and layout.hasHeightForWidth():
+                watched.setMinimumHeight(layout.minimumHeightForWidth(watched.width()))
+        return False
 
 
 def check_month(form, month: MonthData):
@@ -126,6 +144,9 @@ class MainWindow(QMainWindow):
         scroller.setWidgetResizable(True)
         scroller.setWidget(self.panel)
         self.setCentralWidget(scroller)
+        self._min_height_follows_width = MinimumHeightFollowsWidth(self)
+        self.panel.findChild(QWidget, "statisticsPage").installEventFilter(
+            self._min_height_follows_width)
         self.setWindowTitle(self.tr("剑网填报") + f" · {self.form.campaign}")
         self.setMinimumSize(*self.minimum_size)
         self.resize(1200, 720)
