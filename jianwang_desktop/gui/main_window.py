@@ -91,6 +91,7 @@ PAGE_WIDGETS: dict[str, tuple[str, type, str]] = {
     "delete_case_button": ("cases_page", QPushButton, "deleteCaseButton"),
     "cases_view": ("cases_page", QTableView, "casesView"),
     "editor_host": ("cases_page", QWidget, "editorHost"),
+    "editor_scroll": ("cases_page", QScrollArea, "editorScroll"),
     "cases_count_label": ("cases_page", QLabel, "casesCountLabel"),
     "findings_summary": ("findings_page", QLabel, "findingsSummary"),
     "findings_view": ("findings_page", QTableView, "findingsView"),
@@ -823,8 +824,15 @@ class MainWindow(QMainWindow):
                 widget = self.case_editor.fields.get(finding.field or "")
                 if widget is not None:
                     widget.setFocus()
+                    # 案情简介 and below lie under the fold of the pane, and of the panel on a
+                    # laptop screen: both scroll to its cursor once laid out for this case.
+                    QTimer.singleShot(0, widget, lambda: self._scroll_to(widget))
         elif finding.section == "profile":
             self.open_settings()
+
+    def _scroll_to(self, widget: QWidget) -> None:
+        self.editor_scroll.ensureWidgetVisible(widget)
+        self.centralWidget().ensureWidgetVisible(widget)
 
     def fill_from_cases(self) -> None:
         from ..core.reconcile import grid_is_empty
