@@ -495,6 +495,21 @@ class MainWindow(QMainWindow):
         if not self._painted and self.isVisible():
             self._finish_start()
 
+    def show_on_screen(self) -> None:
+        """Shown at its size, or maximized where that and its frame do not fit the screen (a
+        1024×600 netbook; a 1366×768 laptop leaves about 728 px above the taskbar): its right
+        edge and the buttons at its foot would lie off the screen."""
+        frame = 16, 48  # borders and title bar: known only once shown, so allowed for
+        available = self.screen().availableGeometry()
+        if (self.width() + frame[0] > available.width()
+                or self.height() + frame[1] > available.height()):
+            # Fitted first as well: maximizing is the window manager's to do.
+            self.resize(available.width() - frame[0], available.height() - frame[1])
+            self.move(available.topLeft())
+            self.showMaximized()
+        else:
+            self.show()
+
     @property
     def start_pending(self) -> bool:
         """Start-up work the first paint did not wait for: the shown month's check, the
