@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -136,6 +137,28 @@ def test_a_case_finding_jumps_to_the_case_and_field(qtbot, store, open_main):
     assert window.case_editor.fields["handling_unit"].styleSheet()
     second = window.case_model.index(window.case_model.row_of(window.case_editor.case().id), 0)
     assert "办案单位必须填写" in second.data(Qt.ItemDataRole.ToolTipRole)
+
+
+@pytest.mark.parametrize("size", [(1024, 600), (800, 560)])
+def test_a_finding_on_a_text_low_in_the_pane_scrolls_it_into_view(qtbot, store, open_main,
+                                                                   size):
+    """On a laptop screen 案情简介 and below lie under the fold of the case pane (and of the
+    window's panel): a jump to a finding on one of them scrolls them to it, not only the focus."""
+    store.add_case("2015-08", sample_case(store.form, 1).copy(summary=""))
+    window = open_main()
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.width() == size[0])
+    findings = window.findings_model
+    row = next(r for r in range(findings.rowCount()) if "案情简介" in findings.index(r, 2).data())
+    window.jump_to_finding(findings.index(row, 0))
+    field = window.case_editor.fields["summary"]
+    qtbot.waitUntil(field.hasFocus)
+    lines = min(field.height(), 3 * field.fontMetrics().height())
+
+    def its_first_lines_shown() -> bool:  # where the cursor is: Qt scrolls to it, not all
+        shown = field.visibleRegion().boundingRect()
+        return shown.top() == 0 and shown.height() >= lines
+    qtbot.waitUntil(its_first_lines_shown)
 
 
 def test_fill_the_empty_grid_from_the_cases(qtbot, store, open_main):

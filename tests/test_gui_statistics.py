@@ -114,6 +114,21 @@ def test_paste_with_a_bad_cell_applies_the_rest_and_says_which(qtbot, store, ope
     assert "音乐 · 罚款金额" in message and "负数" in message
 
 
+def test_a_block_copied_with_its_category_column_goes_under_the_right_headings(
+        qtbot, store, open_main):
+    """Rows copied from the office's own sheet with 案件类别 (and 合计) beside the numbers:
+    the names are not numbers, each row goes to the category it names, 合计 is computed."""
+    window = open_main()
+    grid = full_grid(store.form)
+    order = ["音乐", "文学", *store.form.categories[2:]]
+    lines = ["\t".join([c] + [str(grid[c][k]) for k in store.form.measure_keys]) for c in order]
+    lines.append("\t".join(["合计"] + ["0"] * len(store.form.measure_keys)))
+    paste(qtbot, window, "\r\n".join(lines) + "\r\n", row=0, column=0)
+    assert store.load_grid("2015-08") == grid
+    assert window.message_bar.isHidden()
+    assert window.undo_stack.count() == 1
+
+
 def test_paste_past_the_edge_is_refused_for_those_cells(qtbot, store, open_main):
     window = open_main()
     paste(qtbot, window, "1\t2\r\n3\t4\r\n", row=5, column=6)

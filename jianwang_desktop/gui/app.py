@@ -136,7 +136,7 @@ def _run_gui(db_path: Path | None, exit_after_start: bool) -> int:
         try:
             if exit_after_start:
                 first_paint = QuitAfterFirstPaint(window)
-            window.show()
+            window.show_on_screen()
             status = app.exec()
             if exit_after_start:
                 return first_paint.report()

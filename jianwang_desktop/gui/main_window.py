@@ -6,7 +6,8 @@ import copy
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer,
+                            Signal)
 from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QFrame, QHeaderView,
                                QLabel, QLineEdit, QListView, QMainWindow,
@@ -29,6 +30,23 @@ from .uiload import child, embed, load_ui, make_title
 
 if TYPE_CHECKING:
     from .message_bar import MessageBar
+
+
+class MinimumHeightFollowsWidth(QObject):
+    """Keeps a page's minimum height at what its layout needs at its present width.
+
+    附件1's notes and key hint wrap to more lines on a narrow window; the scrolling panel
+    cannot ask for a height for its width through the splitter and the tab widget, so the
+    page was given less than it needs and squeezed the grid (合计 cut off at 1024×600).
+    With the minimum raised, the panel scrolls instead.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and event.size().width() != event.oldSize().width():
+            layout = watched.layout()
+            if layout is not None and layout.hasHeightForWidth():
+                watched.setMinimumHeight(layout.minimumHeightForWidth(watched.width()))
+        return False
 
 
 def check_month(form, month: MonthData):
@@ -73,6 +91,7 @@ PAGE_WIDGETS: dict[str, tuple[str, type, str]] = {
     "delete_case_button": ("cases_page", QPushButton, "deleteCaseButton"),
     "cases_view": ("cases_page", QTableView, "casesView"),
     "editor_host": ("cases_page", QWidget, "editorHost"),
+    "editor_scroll": ("cases_page", QScrollArea, "editorScroll"),
     "cases_count_label": ("cases_page", QLabel, "casesCountLabel"),
     "findings_summary": ("findings_page", QLabel, "findingsSummary"),
     "findings_view": ("findings_page", QTableView, "findingsView"),
@@ -126,6 +145,9 @@ class MainWindow(QMainWindow):
         scroller.setWidgetResizable(True)
         scroller.setWidget(self.panel)
         self.setCentralWidget(scroller)
+        self._min_height_follows_width = MinimumHeightFollowsWidth(self)
+        self.panel.findChild(QWidget, "statisticsPage").installEventFilter(
+            self._min_height_follows_width)
         self.setWindowTitle(self.tr("剑网填报") + f" · {self.form.campaign}")
         self.setMinimumSize(*self.minimum_size)
         self.resize(1200, 720)
@@ -473,6 +495,21 @@ class MainWindow(QMainWindow):
         if not self._painted and self.isVisible():
             self._finish_start()
 
+    def show_on_screen(self) -> None:
+        """Shown at its size, or maximized where that and its frame do not fit the screen (a
+        1024×600 netbook; a 1366×768 laptop leaves about 728 px above the taskbar): its right
+        edge and the buttons at its foot would lie off the screen."""
+        frame = 16, 48  # borders and title bar: known only once shown, so allowed for
+        available = self.screen().availableGeometry()
+        if (self.width() + frame[0] > available.width()
+                or self.height() + frame[1] > available.height()):
+            # Fitted first as well: maximizing is the window manager's to do.
+            self.resize(available.width() - frame[0], available.height() - frame[1])
+            self.move(available.topLeft())
+            self.showMaximized()
+        else:
+            self.show()
+
     @property
     def start_pending(self) -> bool:
         """Start-up work the first paint did not wait for: the shown month's check, the
@@ -802,8 +839,15 @@ class MainWindow(QMainWindow):
                 widget = self.case_editor.fields.get(finding.field or "")
                 if widget is not None:
                     widget.setFocus()
+                    # 案情简介 and below lie under the fold of the pane, and of the panel on a
+                    # laptop screen: both scroll to its cursor once laid out for this case.
+                    QTimer.singleShot(0, widget, lambda: self._scroll_to(widget))
         elif finding.section == "profile":
             self.open_settings()
+
+    def _scroll_to(self, widget: QWidget) -> None:
+        self.editor_scroll.ensureWidgetVisible(widget)
+        self.centralWidget().ensureWidgetVisible(widget)
 
     def fill_from_cases(self) -> None:
         from ..core.reconcile import grid_is_empty

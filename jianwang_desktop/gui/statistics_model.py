@@ -265,13 +265,16 @@ class StatisticsModel(QAbstractTableModel):
         else:
             # Only the part over the grid is looked at cell by cell: a pasted block may be huge.
             rows, columns = range(self.total_row), range(self.columnCount())
-            for r, line in enumerate(block):
-                if top + r not in rows:
+            placed = self._rows_by_label(block)
+            if placed is None:
+                placed = [(top + r, line) for r, line in enumerate(block)]
+            for row, line in placed:
+                if row not in rows:
                     outside += sum(1 for raw in line if raw.strip())
                     continue
                 first, last = max(0, -left), max(0, min(len(line), columns.stop - left))
                 outside += sum(1 for raw in line[:first] + line[max(first, last):] if raw.strip())
-                targets += [(top + r, left + c, line[c]) for c in range(first, last)]
+                targets += [(row, left + c, line[c]) for c in range(first, last)]
         cells: Cells = {}
         problems: list[str] = []
         for row, column, raw in targets:
@@ -288,6 +291,16 @@ class StatisticsModel(QAbstractTableModel):
             problems.append(self.tr("有 {n} 个单元格超出了表格(或落在合计行上),未粘贴。").format(n=outside))
         self.change_cells(cells, self.tr("粘贴 {n} 个单元格").format(n=len(cells)))
         return problems
+
+    def _rows_by_label(self, block: list[list[str]]) -> list[tuple[int, list[str]]] | None:
+        """A block whose every row starts with a category's name (文学…其他, 合计), as copied
+        from a sheet with its 案件类别 column: each row's numbers go to the row it names (the
+        name itself is not pasted; 合计 is computed, so that row is left out)."""
+        names, total = self.form.categories, self.form.total_label
+        labels = {*names, total}
+        if not all(len(line) > 1 and line[0] in labels for line in block):
+            return None
+        return [(names.index(line[0]), line[1:]) for line in block if line[0] != total]
 
     def copy_text(self, indexes: list[_Index]) -> str:
         """The selected cells as a tab-separated block, the way Excel and WPS read it."""

@@ -1,0 +1,40 @@
+"""The window on a small laptop screen: nothing of the forms is cut off, the panel scrolls."""
+
+import pytest
+
+from gui_helpers import AUGUST, open_main  # noqa: F401
+
+
+@pytest.mark.parametrize("size", [(1024, 600), (800, 560)])
+def test_the_total_row_of_attachment_1_stays_whole_on_a_small_screen(qtbot, store, open_main,
+                                                                       size):
+    window = open_main()
+    window.resize(*size)
+    view, model = window.statistics_view, window.statistics_model
+    # The notes and the key hint under the grid wrap to more lines when narrow; the grid,
+    # as tall as its rows, must not give up the room they take (合计 was cut off).
+    qtbot.waitUntil(lambda: window.size().width() == size[0])
+    qtbot.wait(20)
+    bottom = view.rowViewportPosition(model.total_row) + view.rowHeight(model.total_row)
+    assert view.height() >= view.sizeHint().height()
+    assert bottom <= view.viewport().height()
+    # What does not fit the window is reached by scrolling the panel.
+    assert window.panel.height() >= window.panel.minimumSizeHint().height()
+
+
+def test_the_window_opens_whole_on_a_screen_smaller_than_its_size(qtbot, store):
+    """The start shows the window at 1200×720, or maximized where that and its title bar
+    do not fit (a 1024×600 netbook; a 1366×768 laptop leaves about 728 px above the
+    taskbar): it had opened with its right edge, the buttons at its foot and the status
+    bar off the screen. (The offscreen test screen is 800×600.)"""
+    from jianwang_desktop.gui.main_window import MainWindow
+
+    window = MainWindow(store, today=AUGUST)
+    qtbot.addWidget(window)
+    available = window.screen().availableGeometry()
+    assert window.width() > available.width()  # as made: too big for this screen
+    window.show_on_screen()
+    qtbot.waitUntil(lambda: window.isVisible() and not window.start_pending)
+    assert window.isMaximized()
+    assert available.contains(window.frameGeometry())
+    window.close()
