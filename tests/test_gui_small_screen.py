@@ -26,7 +26,7 @@ def test_the_window_opens_whole_on_a_screen_smaller_than_its_size(qtbot, store):
     """The start shows the window at 1200×720, or maximized where that and its title bar
     do not fit (a 1024×600 netbook; a 1366×768 laptop leaves about 728 px above the
     taskbar): it had opened with its right edge, the buttons at its foot and the status
-    bar off the screen. (The offscreen test screen is 800×600.)"""
+    bar off the screen. (The offscreen test screen is 800×800.)"""
     from jianwang_desktop.gui.main_window import MainWindow
 
     window = MainWindow(store, today=AUGUST)
