@@ -215,3 +215,18 @@ def test_settings_show_the_key_fingerprint(qtbot, store):
     after = SettingsDialog(store)
     qtbot.addWidget(after)
     assert after.findChild(QLabel, "keyFingerprintLabel").text() == grouped(key.fingerprint)
+
+
+def test_a_bundle_that_cannot_be_read_is_told_why_in_chinese(qtbot, receiver, tmp_path):
+    """A file moved away after it was chosen, and a folder: the reason is Chinese, not
+    the C library's "No such file or directory"."""
+    dialog = open_verify(qtbot, receiver)
+    folder = tmp_path / "收件.zip"
+    folder.mkdir()
+    for path, reason in ((tmp_path / "gone.zip", "文件或文件夹不存在"),
+                         (folder, "")):
+        dialog.verify(path)
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=20000)
+        shown = dialog.result_label.text()
+        assert shown.startswith("无法验证") and str(path) in shown and reason in shown
+        assert not any("a" <= ch.lower() <= "z" for ch in shown.replace(str(path), "")), shown

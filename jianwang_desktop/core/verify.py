@@ -21,7 +21,7 @@ from typing import Any
 from .bundle import (ALGORITHM, BUNDLE_FORMAT, CHANGES_FORMAT, CHANGES_NAME, DATA_NAME,
                      MANIFEST_NAME, SIGNATURE_NAME)
 from .audit import AuditEntry
-from .errors import UserError
+from .errors import UserError, os_reason
 from .formdef import load_form
 from .records import MonthData
 from .schemas import schema_errors
@@ -151,7 +151,7 @@ def verify_file(path: str | Path, trusted: dict[str, tuple[str, str]] | None = N
             return result
         raw = path.read_bytes()
     except OSError as e:
-        raise UserError(f"无法读取 {path}:{e.strerror}") from None
+        raise UserError(f"无法读取 {path}:{os_reason(e)}") from None
     return verify_bundle(raw, trusted, source=path.name)
 
 
