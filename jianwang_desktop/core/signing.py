@@ -45,6 +45,10 @@ def fingerprint(public_raw: bytes) -> str:
     return hashlib.sha256(public_raw).hexdigest()[:16]
 
 
+# How a clerk trusts a key, in the window and at the command line (messages name both).
+TRUST_ADD_HOW = "在窗口中用“工具 → 受信任的公钥… → 添加公钥文件…”,命令行用 jianwang trust add 公钥文件"
+
+
 def grouped(fp: str) -> str:
     """1a2b3c4d5e6f7a8b -> 1a2b 3c4d 5e6f 7a8b, for reading aloud and printing."""
     return " ".join(fp[i:i + 4] for i in range(0, len(fp), 4))
