@@ -133,3 +133,14 @@ def test_import_dialog_asks_before_trusting_a_new_key(qtbot, tmp_path):
     assert "不是有效的 zip 文件" in text
     with city.store() as store:
         assert [r.unit for r in received(store)] == ["眉山市公安局"]
+
+
+def test_rows_are_numbered_as_listed_when_filtered_and_sorted(qtbot, province_store):
+    page = ReceivedCasesPage(province_store)
+    qtbot.addWidget(page)
+    page.category.setCurrentIndex(page.category.findData("音乐"))
+    page.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    shown = page.proxy.rowCount()
+    assert 1 <= shown < 16
+    numbers = [page.proxy.headerData(r, Qt.Orientation.Vertical) for r in range(shown)]
+    assert numbers == [str(n) for n in range(1, shown + 1)]
