@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import zipfile
@@ -81,6 +82,7 @@ def test_verify_a_good_bundle_then_trust_its_key(qtbot, bundle, receiver, store,
     assert grouped(fingerprint) in dialog.signer_label.text()
     assert "未受信任" in dialog.signer_label.text() and dialog.trust_button.isEnabled()
     assert "绵阳市版权局" in dialog.bundle_label.text()
+    assert re.search(r"生成时间:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$", dialog.bundle_label.text())
 
     asked = []
 
