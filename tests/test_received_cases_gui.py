@@ -97,6 +97,7 @@ def test_completeness_model_shows_the_matrix(qtmodeltester, province_store):
 
 def test_city_breakdown_model_lists_departments_and_the_total(qtmodeltester, tmp_path):
     from jianwang_desktop.core.rollup import city_breakdown
+    from jianwang_desktop.core.signing import grouped, installation_public_key
     from jianwang_desktop.gui.received_city_model import CityBreakdownModel
 
     police, city = offices_in(tmp_path, "乐山市", ["公安局", "版权局"], 5)
@@ -112,6 +113,9 @@ def test_city_breakdown_model_lists_departments_and_the_total(qtmodeltester, tmp
     filed = [int(model.index(r, 1).data()) for r in (0, 1, 3)]
     assert filed[2] == filed[0] + filed[1]
     assert model.index(1, 8).data() == "第1版"
+    fingerprint = grouped(installation_public_key(police.db).fingerprint)
+    assert model.index(1, 10).data() == fingerprint
+    assert model.index(1, 10).data(Qt.ItemDataRole.ToolTipRole) == fingerprint  # cut when shown
 
 
 def test_import_dialog_asks_before_trusting_a_new_key(qtbot, tmp_path):
