@@ -52,27 +52,6 @@ def test_the_audit_dialog_lists_versions_and_changes(qtbot, store, tmp_path):
     dialog.grab().save(str(tmp_path / "audit.png"))
 
 
-def test_the_audit_dialog_shows_times_and_fingerprints_as_elsewhere(qtbot, store, tmp_path):
-    """As the 更正 dialog and the export result show them: no ISO 'T' and '+08:00', the
-    fingerprint in groups of four."""
-    from datetime import datetime, timedelta, timezone
-
-    from jianwang_desktop.core.signing import grouped
-
-    store.replace_month(sample_month(store.form))
-    china = timezone(timedelta(hours=8))
-    export_month(store, AUG, tmp_path, now=datetime(2015, 8, 28, 16, 52, 10, tzinfo=china))
-    store.start_correction(AUG, "罚款金额填错")
-    store.set_cell(AUG, "音乐", "fine", Decimal("3.25"))
-    dialog = AuditDialog(store, AUG)
-    qtbot.addWidget(dialog)
-    versions = dialog.versions.text()
-    assert "第1版  2015-08-28 16:52:10  " in versions and "T16:52" not in versions
-    assert grouped(store.exports(AUG)[0].fingerprint) in versions
-    when = dialog.view.model().index(0, AuditTrailModel.TIME).data()
-    assert len(when) == 19 and "T" not in when and "+" not in when
-
-
 def test_a_month_never_exported_has_an_empty_trail(qtbot, store):
     dialog = AuditDialog(store, AUG)
     qtbot.addWidget(dialog)
