@@ -92,7 +92,9 @@ def test_completeness_model_shows_the_matrix(qtmodeltester, province_store):
     assert model.index(mianyang, 0).data() == "按时"
     assert model.index(mianyang, 2).data() == "未到期"  # September: due 9月30日
     assert model.index(rows.index("自贡市"), 1).data() == "未报"
-    assert "指纹" in model.index(mianyang, 1).data(Qt.ItemDataRole.ToolTipRole)
+    tip = model.index(mianyang, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert "指纹" in tip
+    assert "首次生成:2015-08-28 17:00\n" in tip and "T17:00" not in tip  # as 本市汇总 shows it
 
 
 def test_city_breakdown_model_lists_departments_and_the_total(qtmodeltester, tmp_path):
