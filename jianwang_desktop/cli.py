@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .core.errors import UserError
+from .core.errors import UserError, os_reason
 
 if TYPE_CHECKING:
     import argparse
@@ -188,7 +188,7 @@ def cmd_load(args) -> int:
     try:
         raw = args.file.read_bytes()
     except OSError as e:
-        raise UserError(f"无法读取文件 {args.file}:{e.strerror}") from None
+        raise UserError(f"无法读取文件 {args.file}:{os_reason(e)}") from None
     with _open_store(args) as store:
         month = load_into_store(store, raw, replace=args.replace)
         label = store.form.month(month.period).label
@@ -211,7 +211,7 @@ def cmd_dump(args) -> int:
         try:
             args.out.write_text(text, encoding="utf-8", newline="\n")
         except OSError as e:
-            raise UserError(f"无法写入 {args.out}:{e.strerror}") from None
+            raise UserError(f"无法写入 {args.out}:{os_reason(e)}") from None
         print(f"已写出 {args.out}")
     else:
         sys.stdout.buffer.write(text.encode("utf-8"))
@@ -408,7 +408,7 @@ def cmd_key(args) -> int:
     try:
         args.file.write_text(text, encoding="utf-8", newline="\n")
     except OSError as e:
-        raise UserError(f"无法写入 {args.file}:{e.strerror}") from None
+        raise UserError(f"无法写入 {args.file}:{os_reason(e)}") from None
     print(f"已把公钥(不含私钥)写入 {args.file},指纹 {grouped(public.fingerprint)}")
     return EXIT_OK
 
@@ -509,7 +509,7 @@ def cmd_seal(args) -> int:
         try:
             data = args.image.read_bytes()
         except OSError as e:
-            raise UserError(f"无法读取文件 {args.image}:{e.strerror}") from None
+            raise UserError(f"无法读取文件 {args.image}:{os_reason(e)}") from None
         image = set_seal(store, data)
         print(f"已保存电子印章({image.width()}×{image.height()} 像素),打印时盖在单位名称上。")
     return EXIT_OK
@@ -706,7 +706,7 @@ def cmd_totals(args) -> int:
             try:
                 args.out.write_bytes(data)
             except OSError as e:
-                raise UserError(f"无法写入 {args.out}:{e.strerror}") from None
+                raise UserError(f"无法写入 {args.out}:{os_reason(e)}") from None
             print(f"已写出 {args.out}")
     return EXIT_OK
 

@@ -1,7 +1,9 @@
-"""The 工具 menu's dialogs: verifying bundles, trusted keys, this office's key, the seal."""
+"""The 工具 menu's dialogs: verifying bundles, trusted keys, this office's key, the seal; and
+the times and fingerprints the 更正记录 dialog shows, as the verify dialog shows them."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import zipfile
@@ -81,6 +83,7 @@ def test_verify_a_good_bundle_then_trust_its_key(qtbot, bundle, receiver, store,
     assert grouped(fingerprint) in dialog.signer_label.text()
     assert "未受信任" in dialog.signer_label.text() and dialog.trust_button.isEnabled()
     assert "绵阳市版权局" in dialog.bundle_label.text()
+    assert re.search(r"生成时间:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$", dialog.bundle_label.text())
 
     asked = []
 
@@ -215,3 +218,43 @@ def test_settings_show_the_key_fingerprint(qtbot, store):
     after = SettingsDialog(store)
     qtbot.addWidget(after)
     assert after.findChild(QLabel, "keyFingerprintLabel").text() == grouped(key.fingerprint)
+
+
+def test_a_bundle_that_cannot_be_read_is_told_why_in_chinese(qtbot, receiver, tmp_path):
+    """A file moved away after it was chosen, and a folder: the reason is Chinese, not
+    the C library's "No such file or directory"."""
+    dialog = open_verify(qtbot, receiver)
+    folder = tmp_path / "收件.zip"
+    folder.mkdir()
+    for path, reason in ((tmp_path / "gone.zip", "文件或文件夹不存在"),
+                         (folder, "")):
+        dialog.verify(path)
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=20000)
+        shown = dialog.result_label.text()
+        assert shown.startswith("无法验证") and str(path) in shown and reason in shown
+        assert not any("a" <= ch.lower() <= "z" for ch in shown.replace(str(path), "")), shown
+
+
+def test_the_audit_dialog_shows_times_and_fingerprints_as_elsewhere(qtbot, store, tmp_path):
+    """As the 更正 dialog and the export result show them: no ISO 'T' and '+08:00', the
+    fingerprint in groups of four."""
+    from datetime import datetime, timedelta, timezone
+    from decimal import Decimal
+
+    from jianwang_desktop.core.bundle import export_month
+    from jianwang_desktop.core.signing import grouped
+    from jianwang_desktop.gui.audit_dialog import AuditDialog, AuditTrailModel
+    from sample_data import sample_month
+
+    store.replace_month(sample_month(store.form))
+    china = timezone(timedelta(hours=8))
+    export_month(store, "2015-08", tmp_path, now=datetime(2015, 8, 28, 16, 52, 10, tzinfo=china))
+    store.start_correction("2015-08", "罚款金额填错")
+    store.set_cell("2015-08", "音乐", "fine", Decimal("3.25"))
+    dialog = AuditDialog(store, "2015-08")
+    qtbot.addWidget(dialog)
+    versions = dialog.versions.text()
+    assert "第1版  2015-08-28 16:52:10  " in versions and "T16:52" not in versions
+    assert grouped(store.exports("2015-08")[0].fingerprint) in versions
+    when = dialog.view.model().index(0, AuditTrailModel.TIME).data()
+    assert len(when) == 19 and "T" not in when and "+" not in when

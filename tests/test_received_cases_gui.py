@@ -92,11 +92,14 @@ def test_completeness_model_shows_the_matrix(qtmodeltester, province_store):
     assert model.index(mianyang, 0).data() == "按时"
     assert model.index(mianyang, 2).data() == "未到期"  # September: due 9月30日
     assert model.index(rows.index("自贡市"), 1).data() == "未报"
-    assert "指纹" in model.index(mianyang, 1).data(Qt.ItemDataRole.ToolTipRole)
+    tip = model.index(mianyang, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert "指纹" in tip
+    assert "首次生成:2015-08-28 17:00\n" in tip and "T17:00" not in tip  # as 本市汇总 shows it
 
 
 def test_city_breakdown_model_lists_departments_and_the_total(qtmodeltester, tmp_path):
     from jianwang_desktop.core.rollup import city_breakdown
+    from jianwang_desktop.core.signing import grouped, installation_public_key
     from jianwang_desktop.gui.received_city_model import CityBreakdownModel
 
     police, city = offices_in(tmp_path, "乐山市", ["公安局", "版权局"], 5)
@@ -112,6 +115,9 @@ def test_city_breakdown_model_lists_departments_and_the_total(qtmodeltester, tmp
     filed = [int(model.index(r, 1).data()) for r in (0, 1, 3)]
     assert filed[2] == filed[0] + filed[1]
     assert model.index(1, 8).data() == "第1版"
+    fingerprint = grouped(installation_public_key(police.db).fingerprint)
+    assert model.index(1, 10).data() == fingerprint
+    assert model.index(1, 10).data(Qt.ItemDataRole.ToolTipRole) == fingerprint  # cut when shown
 
 
 def test_import_dialog_asks_before_trusting_a_new_key(qtbot, tmp_path):
@@ -133,3 +139,14 @@ def test_import_dialog_asks_before_trusting_a_new_key(qtbot, tmp_path):
     assert "不是有效的 zip 文件" in text
     with city.store() as store:
         assert [r.unit for r in received(store)] == ["眉山市公安局"]
+
+
+def test_rows_are_numbered_as_listed_when_filtered_and_sorted(qtbot, province_store):
+    page = ReceivedCasesPage(province_store)
+    qtbot.addWidget(page)
+    page.category.setCurrentIndex(page.category.findData("音乐"))
+    page.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    shown = page.proxy.rowCount()
+    assert 1 <= shown < 16
+    numbers = [page.proxy.headerData(r, Qt.Orientation.Vertical) for r in range(shown)]
+    assert numbers == [str(n) for n in range(1, shown + 1)]

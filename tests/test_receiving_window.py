@@ -437,3 +437,36 @@ def test_a_department_correction_after_the_city_export_is_flagged(qtbot, tmp_pat
             assert "已导出的第1版合计与现在导入的部门数据不一致" in page.stale_label.text()
         finally:
             window.close()
+
+
+def test_a_changed_key_is_refused_with_the_way_to_trust_it_in_the_window(
+        qtbot, tmp_path, monkeypatch, trusting):
+    """公安局 reinstalled (a new key): the refusal names the 工具 menu's dialog, not only the
+    command line, since the clerk reading it is in the window."""
+    import shutil
+
+    from jianwang_desktop.core.receiving import import_file
+    from province_fixture import Office
+
+    out, again = tmp_path / "out", tmp_path / "again"
+    out.mkdir()
+    again.mkdir()
+    rng = random.Random(12)
+    police = make_office(tmp_path, office_profile("宜宾市", "公安局"))
+    shutil.copytree(police.db.parent, tmp_path / "reinstalled")  # no key yet: a new one
+    reinstalled = Office(police.profile, tmp_path / "reinstalled" / "jianwang.db")
+    city = make_office(tmp_path, office_profile("宜宾市", "版权局"))
+    first = fill_and_export(police, PERIOD, rng, out)
+    second = fill_and_export(reinstalled, "2015-09", rng, again)
+    with city.store() as store:
+        import_file(store, first, trust_new=True)
+        window = open_window(qtbot, store)
+        try:
+            dialog = import_with_dialog(qtbot, window, monkeypatch, [second])
+            log = dialog.log.toPlainText()
+            assert "换了签名密钥" in log and "未导入" in log
+            assert "工具 → 受信任的公钥… → 添加公钥文件…" in log
+            assert window.menus.trusted_action.text() == "受信任的公钥…"
+            assert [b.period for b in received(store)] == [PERIOD]  # nothing stored
+        finally:
+            window.close()

@@ -154,8 +154,15 @@ def _encoded(fields: dict[str, str]) -> str:
     return json.dumps(fields, ensure_ascii=False)
 
 
+def time_text(created: str) -> str:
+    """2015-08-28T10:30:05+08:00 -> 2015-08-28 10:30:05, as a clerk reads a time."""
+    return created.replace("T", " ")[:19]
+
+
 def version_lines(store, period: str) -> list[str]:
     """The exported revisions of a month and the 更正 under way, one line each."""
+    from .signing import grouped
+
     label = store.form.month(period).label
     exports = store.exports(period)
     if not exports:
@@ -163,8 +170,8 @@ def version_lines(store, period: str) -> list[str]:
     lines = [f"{label}的版本:"]
     for record in exports:
         why = f",更正原因:{record.reason}" if record.reason else ""
-        lines.append(f"  第{record.revision}版  {record.created}  "
-                     f"签名指纹 {record.fingerprint}{why}")
+        lines.append(f"  第{record.revision}版  {time_text(record.created)}  "
+                     f"签名公钥指纹 {grouped(record.fingerprint)}{why}")
     state = store.export_state(period)
     if state.correction_reason is not None:
         lines.append(f"  第{state.next_revision}版(更正中,尚未导出),"

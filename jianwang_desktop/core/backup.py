@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import UserError
+from .errors import UserError, os_reason
 from .sqlerrors import is_busy, user_error_for, write_errors_as_user_errors
 
 if TYPE_CHECKING:
@@ -133,7 +133,7 @@ def copy_database(conn: sqlite3.Connection, db_path: Path, reason: str,
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise UserError(f"无法创建备份文件夹 {folder}:{e.strerror}") from None
+        raise UserError(f"无法创建备份文件夹 {folder}:{os_reason(e)}") from None
     final = _free_name(db_path, reason, now)
     partial = final.with_name("." + final.name + ".partial")
     try:
@@ -149,7 +149,7 @@ def copy_database(conn: sqlite3.Connection, db_path: Path, reason: str,
         raise user_error_for(e, partial, "备份没有完成,数据库本身没有改动。") from None
     except OSError as e:
         partial.unlink(missing_ok=True)
-        raise UserError(f"无法写入备份 {final}:{e.strerror}。数据库本身没有改动。") from None
+        raise UserError(f"无法写入备份 {final}:{os_reason(e)}。数据库本身没有改动。") from None
     if prune:
         _prune(db_path, _keep_count(conn))
     return BackupInfo(final, now, reason)
@@ -269,7 +269,7 @@ def _set_aside(db_path: Path) -> Path:
                 os.replace(extra, aside.with_name(aside.name + suffix))
         os.replace(db_path, aside)
     except OSError as e:
-        raise UserError(f"无法把损坏的文件 {db_path} 改名保留:{e.strerror}。没有恢复。",
+        raise UserError(f"无法把损坏的文件 {db_path} 改名保留:{os_reason(e)}。没有恢复。",
                         ["请关闭正在使用这个文件的程序后再试。"]) from None
     return aside
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .domain import Profile
-from .errors import UserError
+from .errors import UserError, os_reason
 from .formdef import FormDefinition
 from .records import MonthData
 from .recipients import provincial_emails
@@ -216,7 +216,7 @@ def export_month(store, period: str, out_dir: str | Path, *, passphrase: str | N
     try:
         os.replace(temporary, path)
     except OSError as e:
-        raise UserError(f"第{state.next_revision}版已签名保存,但无法写入 {path}:{e.strerror}。"
+        raise UserError(f"第{state.next_revision}版已签名保存,但无法写入 {path}:{os_reason(e)}。"
                         "请换一个文件夹再次导出,会写出同一个文件。") from None
     return ExportResult(path, state.next_revision, key.fingerprint, again=False)
 
@@ -260,4 +260,4 @@ def _write_atomically(path: Path, data: bytes) -> None:
         os.replace(temporary, path)
     except OSError as e:
         temporary.unlink(missing_ok=True)
-        raise UserError(f"无法写入 {path}:{e.strerror}") from None
+        raise UserError(f"无法写入 {path}:{os_reason(e)}") from None

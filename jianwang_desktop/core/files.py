@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import UserError
+from .errors import UserError, os_reason
 
 
 def read_bounded(path: str | Path, limit: int, too_large: str) -> bytes:
@@ -16,4 +16,4 @@ def read_bounded(path: str | Path, limit: int, too_large: str) -> bytes:
             raise UserError(too_large)
         return path.read_bytes()
     except OSError as e:
-        raise UserError(f"无法读取 {path}:{e.strerror}") from None
+        raise UserError(f"无法读取 {path}:{os_reason(e)}") from None

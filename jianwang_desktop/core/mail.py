@@ -21,7 +21,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from .domain import Profile
-from .errors import UserError
+from .errors import UserError, os_reason
 from .formdef import FormDefinition
 from .files import read_bounded
 from .money import format_amount
@@ -125,7 +125,7 @@ def find_bundle(store, period: str, given: Path | None = None) -> Path | None:
             folder.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
     except OSError as e:
-        raise UserError(f"无法写出数据包 {path}:{e.strerror}") from None
+        raise UserError(f"无法写出数据包 {path}:{os_reason(e)}") from None
     return path
 
 
@@ -256,7 +256,7 @@ def write_drafts(drafts: list[Draft], out_dir: Path) -> list[Path]:
             path.write_bytes(draft.as_bytes())
             paths.append(path)
     except OSError as e:
-        raise UserError(f"无法写入邮件草稿到 {out_dir}:{e.strerror}") from None
+        raise UserError(f"无法写入邮件草稿到 {out_dir}:{os_reason(e)}") from None
     return paths
 
 

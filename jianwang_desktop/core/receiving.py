@@ -178,7 +178,7 @@ def _who_we_receive(profile: Profile, expected: list[Sender]) -> str:
 
 def _check_key(store, sender: Sender, manifest: dict, result, trust_new: bool) -> bool:
     """True when the key is to be trusted now (first key of a new office, --trust-new)."""
-    from .signing import grouped
+    from .signing import TRUST_ADD_HOW, grouped
 
     fp = result.fingerprint
     rows = store.db.execute(
@@ -199,8 +199,8 @@ def _check_key(store, sender: Sender, manifest: dict, result, trust_new: bool) -
         raise UserError(
             f"{manifest['unit']}换了签名密钥(新指纹 {grouped(fp)},以前是 "
             f"{'、'.join(grouped(k) for k in sorted(office_keys))}),未导入。",
-            ["请通过电话或盖章公函与对方核对新指纹,确认后用 jianwang trust add 公钥文件 "
-             "加入受信任列表,再导入。"])
+            ["请通过电话或盖章公函与对方核对新指纹,确认后把对方的公钥文件加入受信任列表"
+             f"({TRUST_ADD_HOW}),再导入。"])
     if not trust_new:
         raise UntrustedKey(
             f"{manifest['unit']}的公钥(指纹 {grouped(fp)})不在受信任列表中,未导入。",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from email.utils import format_datetime, localtime, make_msgid
 
-from .errors import UserError
+from .errors import UserError, os_reason
 from .mail import MAIL_FROM_SETTING, Draft
 from .recipients import normalize_address
 
@@ -129,5 +129,5 @@ def send_drafts(drafts: list[Draft], settings: SmtpSettings, unit: str,
     except ssl.SSLError as e:
         raise failed(f"与 {where} 建立加密连接失败({e.reason}),请检查加密方式和端口。") from None
     except (OSError, socket.timeout) as e:
-        raise failed(f"无法连接发信服务器 {where}({e.strerror or e})。本机可能未联网。") from None
+        raise failed(f"无法连接发信服务器 {where}({os_reason(e)})。本机可能未联网。") from None
     return sent

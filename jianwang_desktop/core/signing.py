@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UserError
+from .errors import UserError, os_reason
 
 KEY_SUFFIX = ".signing-key.pem"
 PUBLIC_SUFFIX = ".signing-key.pub"
@@ -43,6 +43,10 @@ def fingerprint(public_raw: bytes) -> str:
     import hashlib  # loads OpenSSL (a few ms): not at start, where no fingerprint is shown
 
     return hashlib.sha256(public_raw).hexdigest()[:16]
+
+
+# How a clerk trusts a key, in the window and at the command line (messages name both).
+TRUST_ADD_HOW = "在窗口中用“工具 → 受信任的公钥… → 添加公钥文件…”,命令行用 jianwang trust add 公钥文件"
 
 
 def grouped(fp: str) -> str:
@@ -202,7 +206,7 @@ def create_key(db_path: str | Path, passphrase: str | None = None) -> SigningKey
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_private(path, pem)
     except OSError as e:
-        raise UserError(f"无法保存签名密钥 {path}:{e.strerror}") from None
+        raise UserError(f"无法保存签名密钥 {path}:{os_reason(e)}") from None
     key = SigningKey(private)
     public_path(db_path).write_text(key.public.export_text(), encoding="utf-8")
     return key
@@ -224,7 +228,7 @@ def load_key(db_path: str | Path, passphrase: str | None = None) -> SigningKey:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise UserError(f"无法读取签名密钥 {path}:{e.strerror}") from None
+        raise UserError(f"无法读取签名密钥 {path}:{os_reason(e)}") from None
     try:
         private = serialization.load_pem_private_key(
             data, passphrase.encode("utf-8") if passphrase else None)
@@ -286,7 +290,7 @@ def read_public_key_file(path: str | Path) -> PublicKey:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
-        reason = e.strerror if isinstance(e, OSError) else "不是文本文件"
+        reason = os_reason(e) if isinstance(e, OSError) else "不是文本文件"
         raise UserError(f"无法读取公钥文件 {path}:{reason}") from None
     return parse_public_key(text, str(path))
 

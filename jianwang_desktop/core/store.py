@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Iterator
 from .. import APP_NAME
 from . import backup
 from .domain import Profile
-from .errors import UserError
+from .errors import UserError, os_reason
 from .formdef import FormDefinition, load_form
 from .migrations import SCHEMA_VERSION, known_names, migrations
 from .money import format_amount
@@ -591,7 +591,7 @@ def _open(path: Path) -> Database:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise UserError(f"无法创建数据文件夹 {path.parent}:{e.strerror}") from None
+            raise UserError(f"无法创建数据文件夹 {path.parent}:{os_reason(e)}") from None
     applied = _refuse_foreign_or_newer(path) if exists else []
     db = None
     try:

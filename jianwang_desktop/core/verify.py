@@ -21,11 +21,11 @@ from typing import Any
 from .bundle import (ALGORITHM, BUNDLE_FORMAT, CHANGES_FORMAT, CHANGES_NAME, DATA_NAME,
                      MANIFEST_NAME, SIGNATURE_NAME)
 from .audit import AuditEntry
-from .errors import UserError
+from .errors import UserError, os_reason
 from .formdef import load_form
 from .records import MonthData
 from .schemas import schema_errors
-from .signing import PublicKey, fingerprint as key_fingerprint, grouped
+from .signing import TRUST_ADD_HOW, PublicKey, fingerprint as key_fingerprint, grouped
 
 MAX_BUNDLE_BYTES = 64 * 1024 * 1024
 MAX_MEMBERS = 16
@@ -104,7 +104,7 @@ class VerifyResult:
             elif self.trust_note:
                 trust = f"未受信任:{self.trust_note}"
             else:
-                trust = "未受信任:请与对方核对指纹后用 jianwang trust add 加入"
+                trust = f"未受信任:请与对方核对指纹后加入受信任列表({TRUST_ADD_HOW})"
             lines.append(f"签名者指纹:{grouped(self.fingerprint)}  {trust}")
         if self.signer_changed:
             lines.append(f"注意:签名密钥已更换。上一版由指纹 {grouped(self.previous_fingerprint)} "
@@ -151,7 +151,7 @@ def verify_file(path: str | Path, trusted: dict[str, tuple[str, str]] | None = N
             return result
         raw = path.read_bytes()
     except OSError as e:
-        raise UserError(f"无法读取 {path}:{e.strerror}") from None
+        raise UserError(f"无法读取 {path}:{os_reason(e)}") from None
     return verify_bundle(raw, trusted, source=path.name)
 
 
@@ -372,8 +372,8 @@ def _check_trust(public: PublicKey, trusted: dict[str, tuple[str, str]],
     result.trusted_office = tuple(office) if office else None
     manifest = result.manifest or {}
     if office is None:
-        result.trust_note = ("受信任列表中的这个公钥没有注明属于哪个单位;请用 jianwang trust add "
-                             "公钥文件 --region 市(州) --department 部门 重新加入")
+        result.trust_note = ("受信任列表中的这个公钥没有注明属于哪个单位;请注明单位重新加入"
+                             f"({TRUST_ADD_HOW} --region 市(州) --department 部门)")
     elif tuple(office) != (manifest.get("region"), manifest.get("department")):
         result.trust_note = (f"这个公钥受信任为{geography().default_unit(*office)}的公钥,"
                              f"不是{_short(str(manifest.get('unit')), 60)}的")

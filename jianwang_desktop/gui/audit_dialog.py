@@ -6,7 +6,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView,
                                QVBoxLayout)
 
-from ..core.audit import AuditEntry, version_lines
+from ..core.audit import AuditEntry, time_text, version_lines
 from ..core.formdef import FormDefinition
 from .uiload import child, load_ui
 
@@ -43,7 +43,7 @@ class AuditTrailModel(QAbstractTableModel):
             return None
         entry = self._entries[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (self.tr("第{n}版").format(n=entry.revision), entry.at.replace("T", " "),
+            return (self.tr("第{n}版").format(n=entry.revision), time_text(entry.at),
                     entry.filler,
                     entry.reason, entry.describe(self.form))[index.column()]
         return None

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTableView
 
+from ..core.audit import time_text
 from ..core.errors import UserError
 from ..core.signing import grouped
 from ..core.store import ExportRecord, Store
 from .ui_dialog import RowsModel, UiDialog, fit_columns
-
-
-def time_text(created: str) -> str:
-    """2015-08-28T10:30:05+08:00 -> 2015-08-28 10:30:05, as a clerk reads a time."""
-    return created.replace("T", " ")[:19]
 
 
 class ExportsModel(RowsModel):

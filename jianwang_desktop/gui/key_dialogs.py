@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QPu
                                QTableView)
 
 from ..core.domain import geography
-from ..core.errors import UserError
+from ..core.errors import UserError, os_reason
 from ..core.signing import (PublicKey, create_key, grouped, has_key, installation_public_key,
                             read_public_key_file_with_office)
 from ..core.store import Store
@@ -145,7 +145,7 @@ class OwnKeyDialog(UiDialog):
             Path(path).write_text(public.export_text(self.unit, *self.office), encoding="utf-8",
                                   newline="\n")
         except OSError as e:
-            self._status(self.tr("无法写入 {path}:{reason}").format(path=path, reason=e.strerror),
+            self._status(self.tr("无法写入 {path}:{reason}").format(path=path, reason=os_reason(e)),
                          ok=False)
             return
         self._status(self.tr("已导出公钥(不含私钥):{path}").format(path=path), ok=True)

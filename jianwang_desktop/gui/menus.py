@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QLineEdit, QToolBar
 
 from .. import APP_DISPLAY_NAME, __version__
-from ..core.errors import UserError
+from ..core.errors import UserError, os_reason
 from ..core.store import Store
 
 if TYPE_CHECKING:
@@ -266,7 +266,7 @@ class MainMenus(QObject):
             raw = Path(path).read_bytes()
         except OSError as e:
             raise UserError(self.tr("无法读取文件 {path}:{reason}").format(
-                path=path, reason=e.strerror)) from None
+                path=path, reason=os_reason(e))) from None
         _form, _header, month = month_from_dict(parse_json(raw))
         period = month.period
         label = self.store.form.month(period).label
@@ -307,7 +307,7 @@ class MainMenus(QObject):
             Path(path).write_text(text, encoding="utf-8", newline="\n")
         except OSError as e:
             raise UserError(self.tr("无法写入 {path}:{reason}").format(
-                path=path, reason=e.strerror)) from None
+                path=path, reason=os_reason(e))) from None
         self.store.set_setting(DATA_DIR_SETTING, str(Path(path).parent))
         self.window.statusBar().showMessage(self.tr("已写出 {path}").format(path=path), 10000)
 
@@ -473,7 +473,7 @@ class MainMenus(QObject):
             pages = write_pdf(source, None, path)
         except OSError as e:
             raise UserError(self.tr("无法写入 {path}:{reason}").format(
-                path=path, reason=e.strerror)) from None
+                path=path, reason=os_reason(e))) from None
         self.window.statusBar().showMessage(
             self.tr("已写出 PDF({n} 页):{path}").format(n=pages, path=path), 10000)
 

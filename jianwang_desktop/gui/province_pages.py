@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHeaderView, QLabel, QPus
                                QTableView, QWidget)
 
 from ..core.completeness import LATE, MISSING, ON_TIME, completeness, documents
-from ..core.errors import UserError
+from ..core.errors import UserError, os_reason
 from ..core.receiving import current_bundles
 from ..core.roles import senders_of
 from ..core.rollup import campaign_to_date, monthly_totals
@@ -39,7 +39,7 @@ def write_summary(db_path: Path, target: Path, today: date) -> Path:
         target.write_bytes(data)
     except OSError as e:
         raise UserError(QCoreApplication.translate("ProvincePages", "无法写入 {path}:{reason}")
-                        .format(path=target, reason=e.strerror)) from None
+                        .format(path=target, reason=os_reason(e))) from None
     return target
 
 

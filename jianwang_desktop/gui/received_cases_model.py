@@ -93,6 +93,13 @@ class ReceivedCasesFilter(QSortFilterProxyModel):
     def case_filter(self) -> CaseFilter:
         return self._filter
 
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        """Rows numbered 1, 2, 3… as listed: the proxy would show each one's number in
+        the whole register (2, 5, 17… once filtered or sorted)."""
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return super().headerData(section, orientation, role)
+
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         model = self.sourceModel()
         item = model.data(model.index(source_row, 0, source_parent), ReceivedCaseRole)

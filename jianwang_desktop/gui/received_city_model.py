@@ -69,6 +69,9 @@ class CityBreakdownModel(QAbstractTableModel):
                 return ""
             return (self.tr("第%n版", "", b.revision), shown_time(b.created),
                     grouped(b.fingerprint))[column - measures - 1]
+        if role == Qt.ItemDataRole.ToolTipRole and column > measures and row.bundle is not None:
+            # the last column is cut to the page's width: the whole fingerprint on hover
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
         if role == Qt.ItemDataRole.ForegroundRole and not row.reported:
             return QColor("#b3261e")
         if role == Qt.ItemDataRole.FontRole and index.row() == len(self._rows) - 1:

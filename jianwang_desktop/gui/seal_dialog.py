@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
 
-from ..core.errors import UserError
+from ..core.errors import UserError, os_reason
 from ..core.store import Store
 from .seal import clear_seal, seal_image, set_seal
 from .ui_dialog import UiDialog, show_status
@@ -51,7 +51,7 @@ class SealDialog(UiDialog):
         try:
             data = path.read_bytes()
         except OSError as e:
-            self._status(self.tr("无法读取 {path}:{reason}").format(path=path, reason=e.strerror),
+            self._status(self.tr("无法读取 {path}:{reason}").format(path=path, reason=os_reason(e)),
                          ok=False)
             return False
         try:

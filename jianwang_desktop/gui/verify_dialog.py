@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QFileDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QMessageBox, QPlainTextEdit, QPushButton)
 
+from ..core.audit import time_text
 from ..core.errors import UserError
 from ..core.signing import grouped
 from ..core.store import Store
@@ -107,9 +108,10 @@ class VerifyDialog(UiDialog):
                                               "请对方重新发送。").format(n=len(result.failures)))
         manifest = result.manifest if isinstance(result.manifest, dict) else {}
         if manifest.get("unit"):
+            shown = {k: manifest.get(k, "") for k in ("unit", "period", "revision")}
+            shown["created"] = time_text(str(manifest.get("created", "")))
             self.bundle_label.setText(self.tr("单位:{unit}  月份:{period}  第{revision}版  生成时间:"
-                                              "{created}").format(**{k: manifest.get(k, "") for k in (
-                                                  "unit", "period", "revision", "created")}))
+                                              "{created}").format(**shown))
         for key, label in CHECKS.items():
             passed = result.checks.get(key)
             if passed is None:
