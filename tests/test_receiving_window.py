@@ -388,6 +388,9 @@ def test_the_window_follows_a_change_of_office(qtbot, tmp_path):
             store.set_profile(office_profile("绵阳市", "版权局"))
             window.apply_role()
             assert window.tabs.tabText(3) == "本市汇总" and window.acceptDrops()
+            # Its 附件1 tab holds the bureau's own figures; what it sends is the city total.
+            assert window.tabs.tabText(0) == "附件1 本局数字" and office_tabs[0] != "附件1 本局数字"
+            assert "本市汇总" in window.tabs.tabToolTip(0)
             assert "部门 0/2" in window.month_model.index(1).data()
             assert "尚未报送:公安局、网信办" in window.month_model.index(1).data(
                 Qt.ItemDataRole.ToolTipRole)

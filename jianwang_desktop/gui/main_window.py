@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         self.city_page = self.status_page = self.totals_page = self.register_page = None
         self._office_tabs = [(self.tabs.widget(i), self.tabs.tabText(i))
                              for i in range(self.tabs.count())]
+        self._statistics_title = self.tabs.tabText(self.tabs.indexOf(self.statistics_page))
         self.tabs.currentChanged.connect(self._tab_changed)
         self._check_timer = QTimer(self, singleShot=True, interval=150)
         self._check_timer.timeout.connect(self.check_now)
@@ -407,11 +408,23 @@ class MainWindow(QMainWindow):
                 pages.append((self.city_page, self.tr("本市汇总")))
         for widget, title in pages:
             self.tabs.addTab(widget, title)
+        self._name_statistics_tab(role == CITY_ROLE)
         self.tabs.blockSignals(False)
         if refresh:
             self.refresh_received()
         elif province:
             self.reload_province_pages()  # start-up: the office's month states come later
+
+    def _name_statistics_tab(self, city: bool) -> None:
+        """At a 市(州)版权局 the 附件1 tab holds the bureau's own figures, while the 附件1 it
+        exports and prints is the city's total (本市汇总): its tab says so."""
+        index = self.tabs.indexOf(self.statistics_page)
+        if index < 0:
+            return
+        self.tabs.setTabText(index, self.tr("附件1 本局数字") if city else self._statistics_title)
+        self.tabs.setTabToolTip(index, self.tr(
+            "本页填写本局自己的数字。导出、打印和报送省局的附件1 是本局与本市公安、网信部门数字的合计,"
+            "见“本市汇总”页。") if city else "")
 
     def show_page(self, name: str) -> None:
         page = {"city": self.city_page, "status": self.status_page,
