@@ -12,6 +12,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .china_time import time_text
 from .formdef import FormDefinition
 from .records import CASE_TEXT_FIELDS
 
@@ -152,11 +153,6 @@ def _field_order(name: str) -> tuple[int, str]:
 
 def _encoded(fields: dict[str, str]) -> str:
     return json.dumps(fields, ensure_ascii=False)
-
-
-def time_text(created: str) -> str:
-    """2015-08-28T10:30:05+08:00 -> 2015-08-28 10:30:05, as a clerk reads a time."""
-    return created.replace("T", " ")[:19]
 
 
 def version_lines(store, period: str) -> list[str]:

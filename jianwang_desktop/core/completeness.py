@@ -1,22 +1,21 @@
 """Who reported which month, on time or not: the province's completeness matrix.
 
-A bundle is on time when its `created` time, read in China Standard Time (UTC+8, no
-daylight saving since 1991, so a fixed offset needs no time-zone database), falls on or
-before the month's due date in the form definition — that is, up to 23:59:59 of the due
-day. The first revision received decides on time / late (a correction made after the
-deadline does not make a punctual office late); the current revision is shown beside it.
+A bundle is on time when its `created` time, read in China Standard Time
+(core.china_time), falls on or before the month's due date in the form definition — that
+is, up to 23:59:59 of the due day. The first revision received decides on time / late (a
+correction made after the deadline does not make a punctual office late); the current
+revision is shown beside it.
 `created` is the sender's clock; it is signed, so it cannot be changed in transit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
+from .china_time import CHINA
 from .receiving import Received, received
 from .roles import Sender, senders_of
-
-CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 ON_TIME, LATE, MISSING, NOT_DUE = "on_time", "late", "missing", "not_due"
 LABELS = {ON_TIME: "按时", LATE: "逾期", MISSING: "未报", NOT_DUE: "未到期"}

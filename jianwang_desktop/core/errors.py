@@ -38,6 +38,8 @@ def os_reason(error: OSError) -> str:
 
     if isinstance(error, socket.gaierror):
         return "找不到这个服务器地址"
+    if isinstance(error, TimeoutError):  # a socket's own timeout carries no errno
+        return "连接超时"
     reasons = {
         errno.ENOENT: "文件或文件夹不存在",
         errno.EACCES: "没有权限(文件可能正被其他程序打开,或所在文件夹不允许访问)",

@@ -6,7 +6,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView,
                                QVBoxLayout)
 
-from ..core.audit import AuditEntry, time_text, version_lines
+from ..core.audit import AuditEntry, version_lines
+from ..core.china_time import time_text
 from ..core.formdef import FormDefinition
 from .uiload import child, load_ui
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTableView
 
-from ..core.audit import time_text
+from ..core.china_time import time_text
 from ..core.errors import UserError
 from ..core.signing import grouped
 from ..core.store import ExportRecord, Store

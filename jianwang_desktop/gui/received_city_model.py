@@ -6,21 +6,14 @@ department that has not reported shows 未报送 in red.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from ..core.completeness import CHINA
+from ..core.china_time import time_text
 from ..core.formdef import FormDefinition
 from ..core.rollup import BreakdownRow
 from ..core.signing import grouped
 from .statistics_model import display_value
-
-
-def shown_time(created: str) -> str:
-    """A bundle's signed creation time in China Standard Time, to the minute."""
-    return datetime.fromisoformat(created).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 class CityBreakdownModel(QAbstractTableModel):
@@ -67,7 +60,7 @@ class CityBreakdownModel(QAbstractTableModel):
             b = row.bundle
             if b is None:
                 return ""
-            return (self.tr("第%n版", "", b.revision), shown_time(b.created),
+            return (self.tr("第%n版", "", b.revision), time_text(b.created, seconds=False),
                     grouped(b.fingerprint))[column - measures - 1]
         if role == Qt.ItemDataRole.ToolTipRole and column > measures and row.bundle is not None:
             # the last column is cut to the page's width: the whole fingerprint on hover

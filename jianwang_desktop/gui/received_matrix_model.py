@@ -7,8 +7,8 @@ from PySide6.QtGui import QColor, QFont
 
 from ..core.completeness import LATE, MISSING, NOT_DUE, ON_TIME, Matrix
 from ..core.formdef import FormDefinition
+from ..core.china_time import time_text
 from ..core.signing import grouped
-from .received_city_model import shown_time
 
 STATUS_COLOURS = {ON_TIME: "#dff3e4", LATE: "#fff1cc", MISSING: "#fbdcd9", NOT_DUE: "#ffffff"}
 CORRECTED_COLOUR = "#1a56a6"  # a corrected cell: blue bold text on its status colour
@@ -62,7 +62,7 @@ class CompletenessModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.ToolTipRole and cell.current is not None:
             return self.tr("首次生成:%1\n当前:第%2版,%3\n指纹:%4").replace(
-                "%1", shown_time(cell.first_created) if cell.first_created else "").replace(
-                "%2", str(cell.revision)).replace("%3", shown_time(cell.current.created)).replace(
+                "%1", time_text(cell.first_created, seconds=False) if cell.first_created else "").replace(
+                "%2", str(cell.revision)).replace("%3", time_text(cell.current.created, seconds=False)).replace(
                 "%4", grouped(cell.current.fingerprint))
         return None

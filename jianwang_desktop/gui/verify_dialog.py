@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QFileDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QMessageBox, QPlainTextEdit, QPushButton)
 
-from ..core.audit import time_text
+from ..core.china_time import time_text
 from ..core.errors import UserError
 from ..core.signing import grouped
 from ..core.store import Store
