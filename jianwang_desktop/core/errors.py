@@ -1,7 +1,5 @@
 """Errors a user can cause; their text is shown as it is, in Chinese."""
 
-import unicodedata
-
 
 class UserError(Exception):
     """Something the user can fix: the message says what is wrong and what to do."""
@@ -21,6 +19,8 @@ class UserError(Exception):
 def visible(text: str, limit: int | None = None) -> str:
     """Text from a file made safe to show: control characters (a terminal escape, a NUL)
     written as \\uXXXX, and, with a limit, long text cut with an ellipsis."""
+    import unicodedata  # (a C extension: kept off the start-up path, which shows no error)
+
     text = str(text)
     if limit is not None and len(text) > limit:
         text = text[:limit] + "…"

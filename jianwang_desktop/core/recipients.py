@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -57,11 +56,19 @@ def _definitions() -> dict:
 # ---------------------------------------------------------------- addresses
 
 
+def _folded(text: str) -> str:
+    """Full-width typing folded (NFKC) and the ends stripped. (unicodedata, a C extension,
+    is imported here: the window's first paint checks no address.)"""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text).strip()
+
+
 def address_problem(text: object) -> str | None:
     """Why `text` is not a usable e-mail address, in Chinese; None when it is fine."""
     if not isinstance(text, str) or not text.strip():
         return "邮箱地址不能为空。"
-    address = unicodedata.normalize("NFKC", text).strip()
+    address = _folded(text)
     if any(c.isspace() for c in address):
         return "邮箱地址中不能有空格。"
     if "<" in address or ">" in address:
@@ -96,7 +103,7 @@ def normalize_address(text: str) -> str:
     problem = address_problem(text)
     if problem:
         raise UserError(f"邮箱地址“{text.strip() if isinstance(text, str) else text}”不对:{problem}")
-    local, domain = unicodedata.normalize("NFKC", text).strip().split("@")
+    local, domain = _folded(text).split("@")
     return f"{local}@{domain.lower()}"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import operator
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
@@ -117,6 +116,8 @@ def text_problem(text: str, max_length: int, multiline: bool, required: bool) ->
         return f"过长:最多 {max_length} 个字,现有 {len(text)} 个字"
     if not _SUSPECT_CHARS.search(text) and (multiline or ("\n" not in text and "\r" not in text)):
         return None
+    import unicodedata  # only for text with suspect characters: not at start-up
+
     for ch in text:
         if ch in _ALLOWED_CONTROLS:
             if not multiline and ch != "\t":
