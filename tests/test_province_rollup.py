@@ -6,7 +6,7 @@ Expected sums are computed here from the generated grids with plain addition.
 
 import json
 import random
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
@@ -116,7 +116,6 @@ def test_every_city_total_is_the_exact_sum_of_its_three_offices(province):
 
 def test_city_bundle_carries_the_total_and_each_department_with_its_sha256(province):
     import hashlib
-    import io
     import zipfile
 
     path = province.city_bundles[("乐山市", "2015-07", 1)]

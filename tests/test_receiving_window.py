@@ -409,7 +409,6 @@ def test_the_window_follows_a_change_of_office(qtbot, tmp_path):
 
 
 def test_a_department_correction_after_the_city_export_is_flagged(qtbot, tmp_path, trusting):
-    from jianwang_desktop.core.bundle import export_month
     from jianwang_desktop.core.receiving import import_file
 
     out, later = tmp_path / "out", tmp_path / "later"
