@@ -5,18 +5,27 @@ Both run in fresh subprocesses and print a line from their first paint event; th
 from starting the process to reading that line. Target: ≤ 1.5× the floor.
 
     python benchmarks/bench_startup.py [--runs=7] [--program=dist/jianwang/jianwang] [--no-frozen-floor]
+    python benchmarks/bench_startup.py --instructions
+
 
 With --program, the built program (PyInstaller) is measured too: against the bare window run
 with python, as before, and against the bare window frozen the same way as the program
 (build.spec with JIANWANG_SPEC_ENTRY, built once per run in the run's temporary folder), which
 like the program skips the interpreter's site-packages start-up. --no-frozen-floor skips
 that build.
+
+--instructions counts, instead of timing, the instructions each runs (valgrind's callgrind:
+the count is the same whatever else the machine does) from the start of the
+process to its first paint, where both programs end (`os._exit`, from the place where they
+print that they painted), with python. Both start with the same small import hook, which
+finds the program's first-paint report when it is imported (the program imports it late).
 """
 
 from __future__ import annotations
 
 import ast
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -56,6 +65,33 @@ app.exec()
 """
 
 MARKER_APP = "主窗口已打开并绘制"
+
+# --instructions: each program ends at its first paint. The hook is the same in both; in the
+# program it replaces the first-paint report of `--exit-after-start` (which would go on
+# with the work after the paint) once gui.app is imported, which cli.cmd_gui does only
+# after importing the core, as at every start.
+TO_FIRST_PAINT_HOOK = r"""
+import builtins, os, sys
+def ended_at_first_paint(*_args):
+    print("painted", flush=True)
+    os._exit(0)
+_import = builtins.__import__
+def _watch(name, globals=None, locals=None, fromlist=(), level=0):
+    module = _import(name, globals, locals, fromlist, level)
+    app = sys.modules.get("jianwang_desktop.gui.app")
+    if app is not None and "QuitAfterFirstPaint" in vars(app):
+        app.QuitAfterFirstPaint._report_paint = ended_at_first_paint
+    return module
+builtins.__import__ = _watch
+"""
+APP_TO_FIRST_PAINT = TO_FIRST_PAINT_HOOK + r"""
+from jianwang_desktop.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+BARE_TO_FIRST_PAINT = TO_FIRST_PAINT_HOOK + BARE_WINDOW.replace(
+    'QTimer.singleShot(0, lambda: (print("painted", flush=True), app.quit()))',
+    'QTimer.singleShot(0, ended_at_first_paint)')
+assert "ended_at_first_paint)" in BARE_TO_FIRST_PAINT
 ENTRY_SCRIPT = ROOT / "scripts" / "jianwang_main.py"
 
 
@@ -114,6 +150,38 @@ def time_to_marker(argv: list[str], marker: str, env: dict | None = None) -> flo
     return elapsed
 
 
+def instructions(argv: list[str], env: dict) -> int:
+    """Instructions `argv` runs to its end, counted by callgrind."""
+    result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                             *argv], capture_output=True, text=True, encoding="utf-8",
+                            errors="replace", cwd=ROOT, env=env)
+    if "painted" not in result.stdout:
+        raise SystemExit(f"{argv[:3]} did not paint under valgrind:\n{result.stderr[-2000:]}")
+    collected = [line for line in result.stderr.splitlines() if "Collected :" in line]
+    if not collected:
+        raise SystemExit(f"no count from valgrind:\n{result.stderr[-2000:]}")
+    return int(collected[-1].split(":")[-1].strip())
+
+
+def count_instructions(db: Path, env: dict) -> None:
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (Debian: apt-get install valgrind)")
+    for argv in ([sys.executable, "-c", BARE_TO_FIRST_PAINT],
+                 [sys.executable, "-c", APP_TO_FIRST_PAINT, "--db", str(db), "--exit-after-start"]):
+        time_to_marker(argv, "painted", env)  # bytecode compiled and cached first, as timed
+    # Each counted twice, the smaller count kept: now and then (under valgrind, in either
+    # program) fontconfig rescans the font folders at start, some 540 million instructions
+    # that are the machine's and not the program's.
+    floor = min(instructions([sys.executable, "-c", BARE_TO_FIRST_PAINT], env) for _ in "ab")
+    ours = min(instructions([sys.executable, "-c", APP_TO_FIRST_PAINT, "--db", str(db),
+                             "--exit-after-start"], env) for _ in "ab")
+    print("start to first painted window, 200 cases, instructions (callgrind, python):")
+    print(f"bare QMainWindow + QTableView: {floor / 1e6:8.1f} million")
+    ratio = ours / floor
+    print(f"jianwang: {ours / 1e6:8.1f} million = {ratio:.2f}× bare window  target ≤ 1.5×: "
+          + ("met" if ratio <= 1.5 else "MISSED"))
+
+
 def main() -> None:
     runs = runs_from_argv(7)
     program = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--program=")), None)
@@ -124,6 +192,14 @@ def main() -> None:
         for period in [m.period for m in store.form.months]:
             month_with_cases(store, period, 200)  # the window opens on one of them
         store.close()
+        # Bytecode as an installed program has it (pip and PyInstaller compile every module):
+        # kept in a folder of this run even where PYTHONDONTWRITEBYTECODE is set, which would
+        # otherwise compile our modules from source at every start (the floor has none).
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        if "--instructions" in sys.argv[1:]:
+            count_instructions(db, env)
+            return
         commands = {
             "bare QMainWindow + QTableView": ([sys.executable, "-c", BARE_WINDOW], "painted"),
             "jianwang (python -m)": ([sys.executable, "-m", "jianwang_desktop", "--db", str(db),
@@ -134,11 +210,6 @@ def main() -> None:
                                             "--exit-after-start"], MARKER_APP)
         if frozen_floor:
             commands["bare window (built)"] = ([str(build_frozen_bare_window(Path(tmp)))], "painted")
-        # Bytecode as an installed program has it (pip and PyInstaller compile every module):
-        # kept in a folder of this run even where PYTHONDONTWRITEBYTECODE is set, which would
-        # otherwise compile our modules from source at every start (the floor has none).
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
         for argv, marker in commands.values():  # warm the file and bytecode caches once
             time_to_marker(argv, marker, env)
         results = interleaved({name: (lambda a=argv, m=marker: time_to_marker(a, m, env))
