@@ -198,3 +198,18 @@ def test_answering_yes_removes_the_key_and_refreshes(dialog, two_keys, monkeypat
     assert dialog.status_label.text().startswith(
         f"已移除受信任的公钥:绵阳市公安局,指纹 {grouped(POLICE)}")
     assert not dialog.remove_button.isEnabled()
+
+
+def test_every_trust_operation_is_in_the_readme_and_the_help():
+    from jianwang_desktop.cli import build_parser
+
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    trust = next(a for a in build_parser()._actions if a.dest == "command").choices["trust"]
+    operations = next(a for a in trust._actions if a.dest == "trust_command").choices
+    assert set(operations) == {"add", "list", "remove"}
+    for name in operations:
+        assert f"`jianwang trust {name}" in readme, name
+    help_text = (ROOT / "ui" / "help_dialog.ui").read_text("utf-8")
+    assert "移除所选…" in help_text and "移除所选…" in readme
