@@ -35,6 +35,12 @@ def test_untrust_removes_only_that_key_and_says_which(two_keys):
     assert list(two_keys.trusted_keys()) == [NET]
 
 
+def test_a_key_trusted_for_no_office_can_be_removed(store):
+    store.db.execute("INSERT INTO trusted_keys (fingerprint, public_key, label, added) "
+                     "VALUES (?, 'k', '旧的', '2015-08-01')", [NET])  # as m005 leaves one
+    assert store.untrust_key(NET) == (NET, "旧的", None) and store.trusted_keys() == {}
+
+
 @pytest.mark.parametrize("typed", ["0123 4567 89ab cdef", "0123 4567 89AB CDEF",
                                    " 0123456789ABCDEF\n", "0123\u30004567 89ab cdef"])
 def test_the_fingerprint_may_be_typed_as_shown(two_keys, typed):
