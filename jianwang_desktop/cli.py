@@ -104,6 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     trust_add.add_argument("--label", help="名称,如 绵阳市版权局(默认:单位名称)")
     trust_add.add_argument("--region", help="公钥所属单位的市(州),如 绵阳市(默认:取自公钥文件)")
     trust_add.add_argument("--department", help="公钥所属单位的部门,如 公安局(默认:取自公钥文件)")
+    trust_commands.add_parser("list", help="列出受信任的公钥:单位和指纹")
+    trust_remove = trust_commands.add_parser(
+        "remove", help="不再信任一个公钥(对方电脑丢失、信任错了);已导入的数据包保留")
+    trust_remove.add_argument("fingerprint", nargs="+", metavar="FINGERPRINT",
+                              help="公钥指纹,如 1a2b 3c4d 5e6f 7a8b(空格、大小写不限)")
 
     correct = commands.add_parser("correct", help="更正已导出的月份(开启下一版)")
     correct.add_argument("--month", required=True, help="月份,如 2015-08")
@@ -414,6 +419,10 @@ def cmd_key(args) -> int:
 
 
 def cmd_trust(args) -> int:
+    if args.trust_command == "list":
+        return _trust_list(args)
+    if args.trust_command == "remove":
+        return _trust_remove(args)
     from .core.domain import geography
     from .core.signing import grouped, read_public_key_file_with_office
 
@@ -437,6 +446,40 @@ def cmd_trust(args) -> int:
     print(("已加入受信任的公钥:" if added else "这个公钥已在受信任列表中:")
           + f"{label},指纹 {grouped(key.fingerprint)},只用于{unit}的数据包")
     print("请通过电话等其他途径与对方核对这个指纹。")
+    return EXIT_OK
+
+
+def _trusted_unit(label: str, office: tuple[str, str] | None) -> str:
+    """The office a trusted key signs for, with its label when that says something else."""
+    from .core.domain import geography
+
+    if office is None:
+        return f"{label}(未注明单位,不对任何单位受信任)"
+    unit = geography().default_unit(*office)
+    return unit if label == unit else f"{unit}(备注:{label})"
+
+
+def _trust_list(args) -> int:
+    from .core.signing import TRUST_ADD_HOW, grouped
+
+    with _open_store(args) as store:
+        keys = store.trusted_keys()
+    if not keys:
+        print(f"受信任列表是空的。加入对方的公钥:{TRUST_ADD_HOW}。")
+        return EXIT_OK
+    print(f"受信任的公钥({len(keys)} 个):")
+    for fp, (_, label, office) in sorted(keys.items(), key=lambda item: item[1][1:]):
+        print(f"  {grouped(fp)}  {_trusted_unit(label, office)}")
+    return EXIT_OK
+
+
+def _trust_remove(args) -> int:
+    from .core.signing import grouped
+
+    with _open_store(args) as store:
+        fp, label, office = store.untrust_key(" ".join(args.fingerprint))
+    print(f"已移除受信任的公钥:{_trusted_unit(label, office)},指纹 {grouped(fp)}")
+    print("以前用这个公钥导入的数据包仍保留;此后用它签名的数据包,验证时显示为未受信任,导入时拒绝。")
     return EXIT_OK
 
 

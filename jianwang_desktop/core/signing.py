@@ -54,6 +54,15 @@ def grouped(fp: str) -> str:
     return " ".join(fp[i:i + 4] for i in range(0, len(fp), 4))
 
 
+def parse_fingerprint(text: str) -> str:
+    """A fingerprint as a clerk types or copies it ("1A2B 3C4D 5e6f 7a8b") -> 1a2b3c4d5e6f7a8b."""
+    fp = "".join(text.split()).lower()  # split() drops full-width spaces too
+    if not re.fullmatch(r"[0-9a-f]{16}", fp):
+        raise UserError(f"“{text.strip()}”不是签名公钥指纹:指纹是 16 位十六进制数字(0–9、a–f),"
+                        "如 1a2b 3c4d 5e6f 7a8b,空格和大小写不限。")
+    return fp
+
+
 @dataclass(frozen=True)
 class PublicKey:
     raw: bytes  # 32 bytes

@@ -581,6 +581,27 @@ class Store:
                 "WHERE fingerprint = ?", [region, department, label, fingerprint])
             return True
 
+    def untrust_key(self, fingerprint: str) -> tuple[str, str, tuple[str, str] | None]:
+        """Stop trusting a key (a lost PC, a key trusted by mistake): (fingerprint, label,
+        office) of the key removed. `fingerprint` as shown (grouped, any case) or raw.
+
+        Bundles imported with it stay; a later bundle it signs is then untrusted at verify
+        and refused at import (receiving._check_key). Trusting is not logged, nor is this."""
+        from .signing import grouped, parse_fingerprint
+
+        fp = parse_fingerprint(fingerprint)
+        with self.transaction():
+            row = self.db.execute(
+                "SELECT label, region, department FROM trusted_keys WHERE fingerprint = ?",
+                [fp]).fetchone()
+            if row is None:
+                raise UserError(f"受信任列表中没有指纹为 {grouped(fp)} 的公钥,未作改动。",
+                                ["受信任的公钥及其指纹见“工具 → 受信任的公钥…”,"
+                                 "命令行用 jianwang trust list 查看。"])
+            self.db.execute("DELETE FROM trusted_keys WHERE fingerprint = ?", [fp])
+        label, region, department = row
+        return fp, label, (region, department) if region and department else None
+
 
 def _open(path: Path) -> Database:
     """Open (or create) the file, refuse a file that is not ours or is from a newer version."""

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont, QTextDocument
-from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QPushButton,
-                               QTableView)
+from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QMessageBox,
+                               QPushButton, QTableView)
 
 from ..core.domain import geography
 from ..core.errors import UserError, os_reason
@@ -177,7 +177,53 @@ class TrustedKeysDialog(UiDialog):
         self.view.setModel(self.model)
         fit_columns(self.view)
         self.widget(QPushButton, "addButton").clicked.connect(self.add_key_file)
+        self.remove_button: QPushButton = self.widget(QPushButton, "removeButton")
+        self.remove_button.clicked.connect(self.remove_selected)
+        # a model reset clears the selection without selectionChanged
+        self.view.selectionModel().selectionChanged.connect(self._enable_remove)
+        self.model.modelReset.connect(self._enable_remove)
         self.model.set_keys(store.trusted_keys())
+
+    def _enable_remove(self) -> None:
+        self.remove_button.setEnabled(self.selected_fingerprint() is not None)
+
+    def selected_fingerprint(self) -> str | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.rows[rows[0].row()][1] if rows else None
+
+    def unit_text(self, label: str, office: tuple[str, str] | None) -> str:
+        if office is None:
+            return self.tr("{label}(未注明单位)").format(label=label)
+        unit = geography().default_unit(*office)
+        return unit if label == unit else self.tr("{unit}(备注:{label})").format(unit=unit,
+                                                                                label=label)
+
+    def remove_selected(self) -> None:
+        """Stop trusting the selected key, after the clerk confirms (No is the default)."""
+        fp = self.selected_fingerprint()
+        entry = self.store.trusted_keys().get(fp) if fp else None
+        if entry is None:
+            return
+        unit = self.unit_text(entry[1], entry[2])
+        answer = QMessageBox.question(
+            self, self.tr("不再信任这个公钥?"),
+            self.tr("从受信任列表中移除这个公钥?\n\n单位:{unit}\n指纹:{fp}\n\n"
+                    "以前用它导入的数据包仍保留;此后用它签名的数据包,验证时显示为“未受信任”,"
+                    "导入时拒绝。以后要再信任它,须重新与对方核对指纹并添加公钥文件。").format(
+                unit=unit, fp=grouped(fp)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.store.untrust_key(fp)
+        except UserError as e:
+            show_status(self.status_label, str(e), ok=False)
+        else:
+            show_status(self.status_label, self.tr(
+                "已移除受信任的公钥:{unit},指纹 {fp}。以前导入的数据包仍保留,"
+                "此后用它签名的数据包不再导入。").format(unit=unit, fp=grouped(fp)), ok=True)
+        self.model.set_keys(self.store.trusted_keys())
 
     def add_key_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("选择对方的公钥文件"), "",
