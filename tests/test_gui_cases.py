@@ -249,3 +249,16 @@ def test_the_case_pane_is_made_after_the_first_paint_with_what_it_was_given(qtbo
     assert editor.fields["source"].currentText() == "群众举报" and editor.ui.isEnabled()
     assert editor.height() >= editor.minimumSizeHint().height()  # not squeezed on first show
     window.close()
+
+
+def test_a_fine_typed_without_a_closed_case_is_told_at_the_case(qtbot, store, open_main):
+    window = open_main()
+    window.tabs.setCurrentWidget(window.cases_page)
+    qtbot.mouseClick(window.add_case_button, Qt.MouseButton.LeftButton)
+    editor = window.case_editor
+    edit_line(qtbot, editor.measure_edits["filed"], "1")
+    edit_line(qtbot, editor.measure_edits["fine"], "1.5")  # 行政结案件数 left blank
+    assert "有罚款时行政结案件数至少为 1" in editor.measure_edits["fine"].toolTip()
+    assert "有罚款时行政结案件数至少为 1" in editor.problem_label.text()
+    edit_line(qtbot, editor.measure_edits["closed"], "1")
+    assert editor.measure_edits["fine"].toolTip() == ""

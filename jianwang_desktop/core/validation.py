@@ -11,7 +11,7 @@ from types import MappingProxyType
 from .domain import Profile, geography
 from .formdef import FormDefinition, Measure, Rule
 from .money import NumberError, format_amount, limit_problem, parse_amount, parse_count
-from .records import CaseRecord, Grid, MonthData, Value, totals_row
+from .records import CaseRecord, Grid, MonthData, Value, totals_row, zero_of
 
 ERROR = "error"
 WARNING = "warning"
@@ -296,9 +296,12 @@ def _figure_problems(form: FormDefinition, measures) -> list[tuple]:
             parse_measure(measure, value)
         except NumberError as e:
             problems.append((measure.key, f"{measure.label}{e}", ERROR, None))
+    # A blank figure of a case adds nothing to 附件1 (grid_from_cases): to the rules, a 0.
+    counted = {key: zero_of(form, key) if measures.get(key) is None else measures[key]
+               for key in form.measure_keys}
     for rule in form.rules:
         if "cases" in rule.applies_to:
-            message = rule_findings(rule, measures)
+            message = rule_findings(rule, counted)
             if message:
                 problems.append((_rule_target(rule), message, rule.severity, rule.id))
     return problems
