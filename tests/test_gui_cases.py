@@ -89,6 +89,39 @@ def test_a_duplicate_number_is_refused_with_a_message(qtbot, store, open_main):
     assert store.load_case(second.id).number == "201508-002"
 
 
+def test_what_is_typed_after_a_refused_field_is_stored_all_the_same(qtbot, store, open_main):
+    """A number already used, or a 案情简介 pasted too long, is refused; the other fields the
+    clerk goes on to type are stored all the same (they had been lost with the case's move
+    to another case or the window's close), and the refused field keeps its stored value."""
+    store.add_case("2015-08", sample_case(store.form, 1))
+    store.add_case("2015-08", sample_case(store.form, 2))
+    window = open_main()
+    first, second = store.load_cases("2015-08")
+    window.select_case(second.id)
+    editor = window.case_editor
+    edit_line(qtbot, editor.fields["number"], "201508-001")
+    edit_line(qtbot, editor.fields["name"], "某APP未经许可传播影视作品案")
+    assert "已被本月另一条案件使用" in editor.problem_label.text()
+    assert "本案其他内容已保存" in editor.problem_label.text()
+    window.select_case(first.id)
+    stored = store.load_case(second.id)
+    assert (stored.number, stored.name) == ("201508-002", "某APP未经许可传播影视作品案")
+    assert window.case_model.case_at(1).name == "某APP未经许可传播影视作品案"
+
+    window.select_case(second.id)
+    summary = editor.fields["summary"]
+    summary.setPlainText("案情" * 2600)  # pasted from Word: 5200 characters
+    editor.commit()
+    assert "案情简介过长" in editor.problem_label.text()
+    result = editor.fields["result"]
+    result.setFocus()
+    result.selectAll()
+    type_text(qtbot, result, "责令删除")
+    window.close()  # closing stores what is typed
+    stored = store.load_case(second.id)
+    assert stored.result == "责令删除" and stored.summary == sample_case(store.form, 2).summary
+
+
 def test_duplicate_and_delete_which_asks_first(qtbot, store, open_main, monkeypatch):
     store.add_case("2015-08", sample_case(store.form, 1))
     window = open_main()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QFrame,
 from .. import APP_DISPLAY_NAME
 from ..core.errors import UserError
 from ..core.month_state import MonthStatus, date_text, days_left_text, month_status
-from ..core.records import CaseRecord, MonthData, grid_from_cases
+from ..core.records import CASE_TEXT_FIELDS, CaseRecord, MonthData, grid_from_cases
 from ..core.recipients import provincial_emails
 from ..core.roles import CITY_ROLE, OFFICE_ROLE, PROVINCE_ROLE, receiving_role
 from ..core.store import Store
@@ -925,12 +925,44 @@ class MainWindow(QMainWindow):
         try:
             self.store.update_case(self.period, case)
         except UserError as e:
-            self.case_editor.refused(str(e))
-            self.show_message(str(e))
-            return
+            part = self._storable_part(case)
+            message = str(e) if part is None else str(e) + "\n" + self.tr(
+                "以上没有保存,请改正;本案其他内容已保存。")
+            self.case_editor.refused(message)
+            self.show_message(message)
+            if part is None:
+                return
+            case = part
         self.case_model.replace(case)
         self.case_editor.accepted(case)
         self.schedule_check()
+
+    def _storable_part(self, case: CaseRecord) -> CaseRecord | None:
+        """A refused case's fields that could be stored, each with the rest as stored: what
+        the clerk goes on to type after a refused number or text is kept, as a bad figure's
+        neighbours are (the pane still shows the refused field, to be put right). None when
+        there is nothing more to store."""
+        stored = self.case_editor.case()
+        if stored is None or stored.id != case.id:
+            return None
+        part = stored.copy()
+        for key in (*CASE_TEXT_FIELDS, "category", "measures"):
+            trial = stored.copy()
+            setattr(trial, key, getattr(case, key))
+            if trial == stored:
+                continue
+            try:
+                self.store.check_case(self.period, trial)
+            except UserError:
+                continue
+            setattr(part, key, getattr(case, key))
+        if part == stored:
+            return None
+        try:
+            self.store.update_case(self.period, part)
+        except UserError:
+            return None
+        return part
 
     def _add(self, case: CaseRecord) -> None:
         self.case_editor.flush()
