@@ -669,7 +669,7 @@ class MainWindow(QMainWindow):
             self.tr("{month}报表截止日期:{due}({when})").format(
                 month=definition.label,
                 due=date_text(definition.due),
-                when=days_left_text(definition.due, self.today)))
+                when=self._sent_text(period, locked) or days_left_text(definition.due, self.today)))
         self.statusBar().showMessage(f"{APP_DISPLAY_NAME} · {self.store.path}")
         self._update_case_count()
         if self._painted:
@@ -678,6 +678,17 @@ class MainWindow(QMainWindow):
             self._check_after_paint = True
         if self.role == CITY_ROLE and self.tabs.currentWidget() is self.city_page:
             self.city_page.show_period(period)  # else when its tab is chosen
+
+    def _sent_text(self, period: str, locked: bool) -> str:
+        """An exported month's deadline no longer concerns the clerk (the month list drops
+        its countdown): when it went out instead. Empty for a month not sent as it stands."""
+        export = self.store.current_export(period) if locked else None
+        if export is None:
+            return ""
+        from ..core.china_time import time_text
+
+        return self.tr("第{n}版已于 {time} 导出").format(
+            n=export.revision, time=time_text(export.created, seconds=False))
 
     def _show_grid_hint(self, visible: bool) -> None:
         """“直接输入数字…” is not for a locked month. Hidden, it keeps its space, so the
