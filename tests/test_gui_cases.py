@@ -295,3 +295,17 @@ def test_a_fine_typed_without_a_closed_case_is_told_at_the_case(qtbot, store, op
     assert "有罚款时行政结案件数至少为 1" in editor.problem_label.text()
     edit_line(qtbot, editor.measure_edits["closed"], "1")
     assert editor.measure_edits["fine"].toolTip() == ""
+
+
+def test_a_figure_typed_in_full_width_digits_is_shown_as_stored(qtbot, store, open_main):
+    """An input method left in full-width mode types １.5: it is taken as 1.5, and the field
+    shows 1.5 once left, as 附件1 does; it had kept showing the full-width text."""
+    store.add_case("2015-08", sample_case(store.form, 1))
+    window = open_main()
+    window.select_case(store.load_cases("2015-08")[0].id)
+    fine = window.case_editor.measure_edits["fine"]
+    edit_line(qtbot, fine, "１.5")
+    assert store.load_cases("2015-08")[0].measures["fine"] == Decimal("1.5")
+    assert fine.text() == "1.5" and fine.toolTip() == ""
+    edit_line(qtbot, fine, "1.5万")  # refused: left as typed, for the clerk to put right
+    assert fine.text() == "1.5万" and "金额数字" in fine.toolTip()
