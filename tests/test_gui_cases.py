@@ -309,3 +309,24 @@ def test_a_figure_typed_in_full_width_digits_is_shown_as_stored(qtbot, store, op
     assert fine.text() == "1.5" and fine.toolTip() == ""
     edit_line(qtbot, fine, "1.5万")  # refused: left as typed, for the clerk to put right
     assert fine.text() == "1.5万" and "金额数字" in fine.toolTip()
+
+
+def test_the_case_being_looked_at_stays_chosen_through_a_correction(qtbot, store, open_main,
+                                                                    tmp_path):
+    """The clerk finds the wrong 查处结果 in the locked month, clicks 更正… and writes the
+    reason: the case is still in the pane, now editable; it had been emptied, to be found
+    and clicked again."""
+    from jianwang_desktop.core.bundle import export_month
+    from sample_data import sample_month
+
+    store.replace_month(sample_month(store.form))
+    export_month(store, "2015-08", tmp_path)
+    window = open_main()
+    third = store.load_cases("2015-08")[2]
+    window.select_case(third.id)
+    window.tabs.setCurrentWidget(window.cases_page)
+    store.start_correction("2015-08", "201508-003 查处结果有误")
+    window.reload_month("2015-08")  # what 更正… does once the reason is given
+    editor = window.case_editor
+    assert editor.case() is not None and editor.case().id == third.id
+    assert editor.fields["result"].isEnabled() and window.tabs.currentWidget() is window.cases_page

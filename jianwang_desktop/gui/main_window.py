@@ -717,9 +717,13 @@ class MainWindow(QMainWindow):
             ).format(month=self.form.month(period).label, revision=revision))
 
     def reload_month(self, period: str) -> None:
-        """Show `period` afresh from the store (after an import, export or 更正)."""
+        """Show `period` afresh from the store (after an import, export or 更正); the case
+        being looked at stays chosen, when it is still there."""
+        case = self.current_case() if self._pages_made and period == self.period else None
         self.period = ""
         self.select_month(period)
+        if case is not None and not self.loading:
+            self._choose_case(case.id)
 
     def show_profile(self) -> None:
         profile = self.store.profile()
@@ -920,6 +924,9 @@ class MainWindow(QMainWindow):
 
     def select_case(self, case_id: int) -> bool:
         self.tabs.setCurrentWidget(self.cases_page)
+        return self._choose_case(case_id)
+
+    def _choose_case(self, case_id: int) -> bool:
         row = self.case_model.row_of(case_id)
         if row is None:
             return False
