@@ -86,6 +86,7 @@ def test_a_duplicate_number_is_refused_with_a_message(qtbot, store, open_main):
     window.select_case(second.id)
     edit_line(qtbot, window.case_editor.fields["number"], "201508-001")
     assert "已被本月另一条案件使用" in window.case_editor.problem_label.text()
+    assert "可改用 201508-003" in window.case_editor.problem_label.text()  # what to type instead
     assert store.load_case(second.id).number == "201508-002"
 
 
