@@ -59,6 +59,14 @@ def test_case_required_fields_and_category():
     assert "result" not in fields and "remarks" not in fields
 
 
+def test_a_blank_source_is_told_what_to_fill_in():
+    """案件来源 left blank: the message names the usual sources, what to type instead."""
+    case = sample_case(FORM, 1).copy(source="  ")
+    [finding] = validate_cases(FORM, [case])
+    assert finding.field == "source" and finding.message.startswith("案件来源必须填写")
+    assert "群众举报" in finding.message and "上级交办" in finding.message
+
+
 def test_case_numbers_must_be_unique():
     cases = [sample_case(FORM, 1), sample_case(FORM, 1)]
     findings = validate_cases(FORM, cases)

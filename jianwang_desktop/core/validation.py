@@ -266,6 +266,8 @@ def validate_case(form: FormDefinition, case: CaseRecord, index: int,
     for column in form.case_columns:
         problem = text_problem(case.text(column.key), column.max_length, column.multiline,
                                column.required)
+        if problem and column.key == "source" and case.source.strip() == "":
+            problem += f"(如{'、'.join(form.sources[:3])}等)"  # what to fill in instead
         if problem:
             bad(column.key, f"{column.heading}{problem}")
     if not case.category:
