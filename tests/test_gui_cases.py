@@ -86,7 +86,41 @@ def test_a_duplicate_number_is_refused_with_a_message(qtbot, store, open_main):
     window.select_case(second.id)
     edit_line(qtbot, window.case_editor.fields["number"], "201508-001")
     assert "已被本月另一条案件使用" in window.case_editor.problem_label.text()
+    assert "可改用 201508-003" in window.case_editor.problem_label.text()  # what to type instead
     assert store.load_case(second.id).number == "201508-002"
+
+
+def test_what_is_typed_after_a_refused_field_is_stored_all_the_same(qtbot, store, open_main):
+    """A number already used, or a 案情简介 pasted too long, is refused; the other fields the
+    clerk goes on to type are stored all the same (they had been lost with the case's move
+    to another case or the window's close), and the refused field keeps its stored value."""
+    store.add_case("2015-08", sample_case(store.form, 1))
+    store.add_case("2015-08", sample_case(store.form, 2))
+    window = open_main()
+    first, second = store.load_cases("2015-08")
+    window.select_case(second.id)
+    editor = window.case_editor
+    edit_line(qtbot, editor.fields["number"], "201508-001")
+    edit_line(qtbot, editor.fields["name"], "某APP未经许可传播影视作品案")
+    assert "已被本月另一条案件使用" in editor.problem_label.text()
+    assert "本案其他内容已保存" in editor.problem_label.text()
+    window.select_case(first.id)
+    stored = store.load_case(second.id)
+    assert (stored.number, stored.name) == ("201508-002", "某APP未经许可传播影视作品案")
+    assert window.case_model.case_at(1).name == "某APP未经许可传播影视作品案"
+
+    window.select_case(second.id)
+    summary = editor.fields["summary"]
+    summary.setPlainText("案情" * 2600)  # pasted from Word: 5200 characters
+    editor.commit()
+    assert "案情简介过长" in editor.problem_label.text()
+    result = editor.fields["result"]
+    result.setFocus()
+    result.selectAll()
+    type_text(qtbot, result, "责令删除")
+    window.close()  # closing stores what is typed
+    stored = store.load_case(second.id)
+    assert stored.result == "责令删除" and stored.summary == sample_case(store.form, 2).summary
 
 
 def test_duplicate_and_delete_which_asks_first(qtbot, store, open_main, monkeypatch):
@@ -249,3 +283,51 @@ def test_the_case_pane_is_made_after_the_first_paint_with_what_it_was_given(qtbo
     assert editor.fields["source"].currentText() == "群众举报" and editor.ui.isEnabled()
     assert editor.height() >= editor.minimumSizeHint().height()  # not squeezed on first show
     window.close()
+
+
+def test_a_fine_typed_without_a_closed_case_is_told_at_the_case(qtbot, store, open_main):
+    window = open_main()
+    window.tabs.setCurrentWidget(window.cases_page)
+    qtbot.mouseClick(window.add_case_button, Qt.MouseButton.LeftButton)
+    editor = window.case_editor
+    edit_line(qtbot, editor.measure_edits["filed"], "1")
+    edit_line(qtbot, editor.measure_edits["fine"], "1.5")  # 行政结案件数 left blank
+    assert "有罚款时行政结案件数至少为 1" in editor.measure_edits["fine"].toolTip()
+    assert "有罚款时行政结案件数至少为 1" in editor.problem_label.text()
+    edit_line(qtbot, editor.measure_edits["closed"], "1")
+    assert editor.measure_edits["fine"].toolTip() == ""
+
+
+def test_a_figure_typed_in_full_width_digits_is_shown_as_stored(qtbot, store, open_main):
+    """An input method left in full-width mode types １.5: it is taken as 1.5, and the field
+    shows 1.5 once left, as 附件1 does; it had kept showing the full-width text."""
+    store.add_case("2015-08", sample_case(store.form, 1))
+    window = open_main()
+    window.select_case(store.load_cases("2015-08")[0].id)
+    fine = window.case_editor.measure_edits["fine"]
+    edit_line(qtbot, fine, "１.5")
+    assert store.load_cases("2015-08")[0].measures["fine"] == Decimal("1.5")
+    assert fine.text() == "1.5" and fine.toolTip() == ""
+    edit_line(qtbot, fine, "1.5万")  # refused: left as typed, for the clerk to put right
+    assert fine.text() == "1.5万" and "金额数字" in fine.toolTip()
+
+
+def test_the_case_being_looked_at_stays_chosen_through_a_correction(qtbot, store, open_main,
+                                                                    tmp_path):
+    """The clerk finds the wrong 查处结果 in the locked month, clicks 更正… and writes the
+    reason: the case is still in the pane, now editable; it had been emptied, to be found
+    and clicked again."""
+    from jianwang_desktop.core.bundle import export_month
+    from sample_data import sample_month
+
+    store.replace_month(sample_month(store.form))
+    export_month(store, "2015-08", tmp_path)
+    window = open_main()
+    third = store.load_cases("2015-08")[2]
+    window.select_case(third.id)
+    window.tabs.setCurrentWidget(window.cases_page)
+    store.start_correction("2015-08", "201508-003 查处结果有误")
+    window.reload_month("2015-08")  # what 更正… does once the reason is given
+    editor = window.case_editor
+    assert editor.case() is not None and editor.case().id == third.id
+    assert editor.fields["result"].isEnabled() and window.tabs.currentWidget() is window.cases_page

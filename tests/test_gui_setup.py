@@ -131,3 +131,21 @@ def test_the_problem_list_fits_and_every_line_is_a_sentence(qtbot, db_path):
         assert label.height() >= label.heightForWidth(label.width())  # not clipped
         assert label.geometry().bottom() <= dialog.fields.height()
         assert dialog.fields.geometry().bottom() <= dialog.buttons.geometry().top()
+
+
+def test_setup_opens_on_the_first_field_and_tabs_in_order(qtbot, db_path):
+    """The clerk types at once into 市(州) and tabs down to 确定; the dialog had opened with
+    the focus on 确定, ahead of the fields."""
+    with Store(db_path) as store:
+        dialog = SetupDialog(store)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        fields = dialog.fields
+        seen = [dialog.focusWidget()]
+        for _ in range(6):
+            dialog.focusNextChild()  # what Tab does
+            seen.append(dialog.focusWidget())
+        ok, cancel = dialog.buttons.buttons()[:2]
+        assert seen[:5] == [fields.region, fields.department, fields.unit, fields.filler,
+                            fields.phone]
+        assert set(seen[5:]) == {ok, cancel}

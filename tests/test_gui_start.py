@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListView, QTableView
 
 from gui_helpers import open_main  # noqa: F401
@@ -63,6 +64,29 @@ def test_the_countdown_of_a_checked_month_goes_only_with_its_export(store, open_
     window.refresh_month_states()
     text = window.month_model.index(1).data()
     assert "【已导出】" in text and "今天截止" not in text and "天" not in text
+
+
+def test_an_exported_month_is_not_told_overdue_in_the_header(store, open_main, tmp_path):
+    """Sent on the 29th and opened on 2 September: the list shows 【已导出】 without a
+    countdown, and the header above the forms had said 已逾期 3 天 (the tooltip too)."""
+    from datetime import datetime, timedelta, timezone
+
+    from jianwang_desktop.core.bundle import export_month
+    from sample_data import sample_month
+
+    store.replace_month(sample_month(store.form))
+    export_month(store, "2015-08", tmp_path,
+                 now=datetime(2015, 8, 29, 17, 0, tzinfo=timezone(timedelta(hours=8))))
+    window = open_main(today=date(2015, 9, 2))
+    window.month_list.setCurrentIndex(window.month_model.index(1))
+    assert window.period == "2015-08"
+    header = window.due_label.text()
+    assert "逾期" not in header and "第1版已于 2015-08-29 17:00 导出" in header
+    tip = window.month_model.index(1).data(Qt.ItemDataRole.ToolTipRole)
+    assert "逾期" not in tip and "已导出" in tip
+    store.start_correction("2015-08", "查处结果有误")
+    window.reload_month("2015-08")
+    assert "已逾期 3 天" in window.due_label.text()  # the corrected version is not sent yet
 
 
 def test_the_program_starts_paints_and_exits(tmp_path):

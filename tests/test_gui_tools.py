@@ -258,3 +258,27 @@ def test_the_audit_dialog_shows_times_and_fingerprints_as_elsewhere(qtbot, store
     assert grouped(store.exports("2015-08")[0].fingerprint) in versions
     when = dialog.view.model().index(0, AuditTrailModel.TIME).data()
     assert len(when) == 19 and "T" not in when and "+" not in when
+
+
+def test_the_audit_dialog_leaves_room_for_what_was_changed(qtbot, store, tmp_path):
+    """A long 更正原因, the same on every row of the version, took the width and cut each
+    change (原值 → 新值) to a few characters: the reason column is kept narrow (whole on hover
+    and in the versions above), the changes get the rest."""
+    from decimal import Decimal
+
+    from jianwang_desktop.core.bundle import export_month
+    from jianwang_desktop.gui.audit_dialog import AuditDialog, AuditTrailModel
+    from sample_data import sample_month
+
+    store.replace_month(sample_month(store.form))
+    export_month(store, "2015-08", tmp_path)
+    store.start_correction("2015-08", "201508-003 案件查处结果填写有误(罚款金额应为 0.5 万元),"
+                                      "更正后重新报送。")
+    store.set_cell("2015-08", "音乐", "fine", Decimal("3.25"))
+    dialog = AuditDialog(store, "2015-08")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    header = dialog.view.horizontalHeader()
+    width = dialog.view.viewport().width()
+    assert header.sectionSize(AuditTrailModel.REASON) <= width // 4
+    assert header.sectionSize(AuditTrailModel.CHANGE) >= width // 3

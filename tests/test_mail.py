@@ -301,3 +301,24 @@ def test_only_the_current_export_is_attached(tmp_path, store):
     assert "当前是第2版" in "".join(e.value.details) and second.name in "".join(e.value.details)
     drafts = make_drafts(store, "2015-08", second)
     assert drafts[0].message.get_payload()[1].get_content() == second.read_bytes()
+
+
+def test_a_corrected_revision_says_it_replaces_the_one_sent_before(tmp_path, store):
+    """The recipient of 第2版 had a mail worded exactly as 第1版's (only the attachment's
+    name differed): the subject and the text say it is the corrected version, which one it
+    replaces and why."""
+    from jianwang_desktop.core.bundle import export_month
+
+    addressed(store)
+    store.replace_month(sample_month(store.form))
+    (tmp_path / "out").mkdir()
+    first = export_month(store, "2015-08", tmp_path / "out").path
+    message = make_drafts(store, "2015-08", first)[0].message
+    assert "更正" not in message["Subject"] and "更正" not in message.get_body().get_content()
+    store.start_correction("2015-08", "201508-001 查处结果有误")
+    store.set_cell("2015-08", "文学", "servers", 9)
+    second = export_month(store, "2015-08", tmp_path / "out").path
+    message = make_drafts(store, "2015-08", second)[0].message
+    assert "更正" in message["Subject"] and "第2版" in message["Subject"]
+    text = message.get_body().get_content()
+    assert "第2版" in text and "第1版" in text and "201508-001 查处结果有误" in text

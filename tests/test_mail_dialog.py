@@ -156,3 +156,31 @@ def test_a_damaged_bundle_is_explained_in_the_dialog(qtbot, tmp_path):
     assert "已损坏" in dialog.status_label.text()
     assert not dialog.open_button.isEnabled() and not (tmp_path / "out").exists()
     store.close()
+
+
+def test_addresses_typed_are_saved_by_enter_and_used_by_make(qtbot, tmp_path):
+    """The clerk types an address and presses Enter, or goes straight back to 邮件草稿 and
+    makes the drafts: the address shown is the one used, not refused as 还没有设置 (and
+    lost when the dialog closed)."""
+    store, dialog = police_dialog(qtbot, tmp_path, Opener())
+    police = dialog.address_edits["police"]
+    qtbot.keyClicks(police, addr("wangan", "example.gov.cn"))
+    qtbot.keyClick(police, Qt.Key.Key_Return)
+    assert find_recipient(store, "police").email == addr("wangan", "example.gov.cn")
+    assert "已保存 1 个邮箱" in dialog.recipients_status.text()
+
+    qtbot.keyClicks(dialog.address_edits["local_copyright"], addr("mybqj", "163.com"))
+    dialog.tabs.setCurrentIndex(0)
+    dialog.bundle_edit.setText(str(write_test_bundle(tmp_path, store.form, POLICE,
+                                                     sample_month(store.form))))
+    dialog.out_edit.setText(str(tmp_path / "drafts"))
+    qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
+    assert "已生成 2 封邮件草稿" in dialog.status_label.text()
+    assert find_recipient(store, "local_copyright").email == addr("mybqj", "163.com")
+
+    dialog.address_edits["local_copyright"].setText("mybqj at 163")  # not an address
+    qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
+    assert "未生成邮件草稿" in dialog.status_label.text()
+    assert "未保存" in dialog.recipients_status.text() and dialog.tabs.currentIndex() == 1
+    assert find_recipient(store, "local_copyright").email == addr("mybqj", "163.com")
+    store.close()

@@ -59,6 +59,14 @@ def test_case_required_fields_and_category():
     assert "result" not in fields and "remarks" not in fields
 
 
+def test_a_blank_source_is_told_what_to_fill_in():
+    """案件来源 left blank: the message names the usual sources, what to type instead."""
+    case = sample_case(FORM, 1).copy(source="  ")
+    [finding] = validate_cases(FORM, [case])
+    assert finding.field == "source" and finding.message.startswith("案件来源必须填写")
+    assert "群众举报" in finding.message and "上级交办" in finding.message
+
+
 def test_case_numbers_must_be_unique():
     cases = [sample_case(FORM, 1), sample_case(FORM, 1)]
     findings = validate_cases(FORM, cases)
@@ -71,6 +79,21 @@ def test_case_rules_apply_to_each_case():
     case.measures.update(closed=0)
     findings = validate_cases(FORM, [case])
     assert [f.rule for f in findings] == ["fine_needs_closed"]
+
+
+def test_a_case_figure_left_blank_counts_as_none_for_the_rules():
+    """A case's blank figure adds nothing to 附件1 (grid_from_cases counts it as 0), so a
+    fine with 行政结案件数 left blank breaks the rule as a 0 does: the clerk who typed only
+    罚款金额 is told at the case, not later at 附件1."""
+    case = sample_case(FORM, 1)
+    case.measures = {"filed": 1, "fine": Decimal("1.5")}
+    findings = validate_cases(FORM, [case])
+    assert [(f.field, f.rule) for f in findings] == [("fine", "fine_needs_closed")]
+    assert "行政结案件数为 0" in findings[0].message
+    case.measures = {"involved": Decimal("12.8")}
+    assert [f.rule for f in validate_cases(FORM, [case])] == ["involved_needs_transferred"]
+    case.measures = {"filed": 1}  # nothing that needs another figure
+    assert validate_cases(FORM, [case]) == []
 
 
 def test_cases_sharing_their_figures_each_get_their_own_findings(store):

@@ -132,9 +132,16 @@ def find_bundle(store, period: str, given: Path | None = None) -> Path | None:
 # ---------------------------------------------------------------- the message
 
 
-def subject_for(form: FormDefinition, profile: Profile, period: str, route: Route) -> str:
+def subject_for(form: FormDefinition, profile: Profile, period: str, route: Route,
+                revision: int = 1) -> str:
     titles = "及".join(short_title(form, p) for p in route.forms)
-    return f"【{form.campaign}】{profile.unit} {form.month(period).label} {titles}"
+    corrected = f"(更正,第{revision}版)" if revision > 1 else ""
+    return f"【{form.campaign}】{profile.unit} {form.month(period).label} {titles}{corrected}"
+
+
+def revision_of(bundle: BundleInfo) -> int:
+    revision = bundle.manifest.get("revision")
+    return revision if isinstance(revision, int) else 1
 
 
 def _shown(value, unit: str) -> str:
@@ -148,7 +155,9 @@ def totals_text(form: FormDefinition, month: MonthData) -> str:
     return ";".join(f"{m.label} {_shown(totals[m.key], m.unit)}" for m in form.measures)
 
 
-def body_for(form: FormDefinition, profile: Profile, route: Route, bundle: BundleInfo) -> str:
+def body_for(form: FormDefinition, profile: Profile, route: Route, bundle: BundleInfo,
+             reason: str | None = None) -> str:
+    """`reason`: why a later revision was made (its 更正原因)."""
     month = form.month(bundle.month.period)
     lines = [
         f"{route.recipient.name}:",
@@ -157,6 +166,10 @@ def body_for(form: FormDefinition, profile: Profile, route: Route, bundle: Bundl
         + route.note,
         "",
     ]
+    revision = revision_of(bundle)
+    if revision > 1:
+        lines += [f"本次为更正后的第{revision}版,替代此前报送的第{revision - 1}版,请以本版为准。"
+                  + (f"更正原因:{reason}" if reason else ""), ""]
     if route.includes_statistics:
         lines.append(f"本月{form.total_label}:{totals_text(form, bundle.month)}。")
     if route.includes_cases:
@@ -188,14 +201,15 @@ def _attach_bundle(message: EmailMessage, bundle: BundleInfo) -> None:
 
 
 def build_message(form: FormDefinition, profile: Profile, route: Route, bundle: BundleInfo,
-                  sender: str | None = None) -> EmailMessage:
+                  sender: str | None = None, reason: str | None = None) -> EmailMessage:
     message = EmailMessage(policy=policy.SMTP)
     if sender:
         message["From"] = Address(profile.unit, addr_spec=sender)
     message["To"] = Address(route.recipient.name, addr_spec=route.recipient.email)
-    message["Subject"] = subject_for(form, profile, bundle.month.period, route)
+    message["Subject"] = subject_for(form, profile, bundle.month.period, route,
+                                     revision_of(bundle))
     message["X-Unsent"] = "1"
-    message.set_content(body_for(form, profile, route, bundle), cte="base64")
+    message.set_content(body_for(form, profile, route, bundle, reason), cte="base64")
     _attach_bundle(message, bundle)
     return message
 
@@ -238,11 +252,13 @@ def make_drafts(store, period: str, bundle_path: Path | None) -> list[Draft]:
     check_bundle_belongs(bundle, store.form, profile, period)
     check_bundle_current(store, bundle, period)
     sender = store.setting(MAIL_FROM_SETTING)
+    reason = next((r.reason for r in store.exports(period) if r.revision == revision_of(bundle)),
+                  None)
     drafts = []
     for route in routes:
         name = safe_filename(f"{profile.unit} {label} 致{route.recipient.name}") + ".eml"
         drafts.append(Draft(route, name, build_message(store.form, profile, route, bundle,
-                                                       sender)))
+                                                       sender, reason)))
     return drafts
 
 

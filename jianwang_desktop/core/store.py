@@ -373,7 +373,12 @@ class Store:
                 [self.form.campaign, period, number, case.id],
             ).fetchone()
             if clash:
-                raise UserError(f"编号“{number}”已被本月另一条案件使用,编号必须唯一。")
+                raise UserError(f"编号“{number}”已被本月另一条案件使用,编号必须唯一"
+                                f"(可改用 {self.next_case_number(period)})。")
+
+    def check_case(self, period: str, case: CaseRecord) -> None:
+        """The UserError that storing `case` would raise, if any; writes nothing."""
+        self._check_case(period, case)
 
     def add_case(self, period: str, case: CaseRecord) -> CaseRecord:
         """Store a new case at the end of the month's list; gives it a number if it has none."""

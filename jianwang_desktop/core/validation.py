@@ -11,7 +11,7 @@ from types import MappingProxyType
 from .domain import Profile, geography
 from .formdef import FormDefinition, Measure, Rule
 from .money import NumberError, format_amount, limit_problem, parse_amount, parse_count
-from .records import CaseRecord, Grid, MonthData, Value, totals_row
+from .records import CaseRecord, Grid, MonthData, Value, totals_row, zero_of
 
 ERROR = "error"
 WARNING = "warning"
@@ -266,6 +266,8 @@ def validate_case(form: FormDefinition, case: CaseRecord, index: int,
     for column in form.case_columns:
         problem = text_problem(case.text(column.key), column.max_length, column.multiline,
                                column.required)
+        if problem and column.key == "source" and case.source.strip() == "":
+            problem += f"(如{'、'.join(form.sources[:3])}等)"  # what to fill in instead
         if problem:
             bad(column.key, f"{column.heading}{problem}")
     if not case.category:
@@ -296,9 +298,12 @@ def _figure_problems(form: FormDefinition, measures) -> list[tuple]:
             parse_measure(measure, value)
         except NumberError as e:
             problems.append((measure.key, f"{measure.label}{e}", ERROR, None))
+    # A blank figure of a case adds nothing to 附件1 (grid_from_cases): to the rules, a 0.
+    counted = {key: zero_of(form, key) if measures.get(key) is None else measures[key]
+               for key in form.measure_keys}
     for rule in form.rules:
         if "cases" in rule.applies_to:
-            message = rule_findings(rule, measures)
+            message = rule_findings(rule, counted)
             if message:
                 problems.append((_rule_target(rule), message, rule.severity, rule.id))
     return problems

@@ -65,8 +65,13 @@ class AuditDialog(QDialog):
         self.view: QTableView = child(self.ui, QTableView, "trailView")
         self.view.setModel(self.model)
         header = self.view.horizontalHeader()
-        for column in range(AuditTrailModel.CHANGE):
+        for column in range(AuditTrailModel.REASON):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # The reason is the same on every row of a version, and whole in the lines above
+        # and on hover: narrow, so that the changes are what the width shows.
+        header.setSectionResizeMode(AuditTrailModel.REASON, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(AuditTrailModel.REASON, min(
+            self.view.sizeHintForColumn(AuditTrailModel.REASON), self.ui.minimumWidth() // 5))
         header.setSectionResizeMode(AuditTrailModel.CHANGE, QHeaderView.ResizeMode.Stretch)
         buttons: QDialogButtonBox = child(self.ui, QDialogButtonBox, "buttonBox")
         buttons.rejected.connect(self.reject)

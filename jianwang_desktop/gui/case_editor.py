@@ -79,6 +79,7 @@ class CaseEditor(MadeWhenShown, QWidget):
             edit = QLineEdit(box)
             edit.setObjectName(f"measure_{measure.key}")
             edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+            edit.editingFinished.connect(lambda e=edit, m=measure: self._show_as_stored(e, m))
             edit.editingFinished.connect(self.commit)
             edit.textChanged.connect(self.check)
             caption.setBuddy(edit)
@@ -149,6 +150,16 @@ class CaseEditor(MadeWhenShown, QWidget):
         if not self._loading:
             self._autosave.start()
             self.check()
+
+    def _show_as_stored(self, edit: QLineEdit, measure) -> None:
+        """A figure left is shown as it is stored (１.5 typed in full width: 1.5); a bad one
+        stays as typed, marked, to be put right."""
+        try:
+            shown = display_value(parse_cell(measure, edit.text()))
+        except NumberError:
+            return
+        if shown != edit.text():
+            edit.setText(shown)
 
     def measure_problems(self) -> dict[str, str]:
         problems = {}

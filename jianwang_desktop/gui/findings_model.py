@@ -147,8 +147,10 @@ class MonthListModel(QAbstractListModel):
                     reason=status.reason or "", n=status.revision))
             if status.errors or status.warnings:
                 parts.append(self.tr("{e} 个错误,{w} 个提示").format(e=status.errors, w=status.warnings))
+            when = (self.tr("已导出") if status.state == EXPORTED
+                    else days_left_text(month.due, self.today))
             parts.append(self.tr("截止日期:{y}年{due}({when})").format(
-                y=month.due.year, due=due_text(month), when=days_left_text(month.due, self.today)))
+                y=month.due.year, due=due_text(month), when=when))
             if status.period in self._departments:
                 reported, missing = self._departments[status.period]
                 if reported:

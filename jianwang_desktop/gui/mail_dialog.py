@@ -164,6 +164,7 @@ class MailDialog(QDialog):
             edit.setObjectName(f"address_{recipient.key}")
             edit.setPlaceholderText(self.tr("未设置,形如 用户名@域名"))
             edit.setMinimumWidth(320)
+            edit.returnPressed.connect(self.save_recipients)
             label = recipient.name + (f"(电话 {recipient.phone})" if recipient.phone else "")
             self.recipients_form.addRow(label + ":", edit)
             self.address_edits[recipient.key] = edit
@@ -211,6 +212,10 @@ class MailDialog(QDialog):
     def make(self) -> None:
         text = self.bundle_edit.text().strip()
         out_dir = self.out_edit.text().strip()
+        if self._typed_addresses() and not self.save_recipients():  # the addresses shown
+            self._status(self.tr("未生成邮件草稿:请先改正“收件人邮箱”页上的邮箱地址。"), ok=False)
+            self.tabs.setCurrentIndex(1)
+            return
         try:
             if not out_dir:
                 raise UserError(self.tr("请选择草稿保存的文件夹。"))
@@ -279,20 +284,24 @@ class MailDialog(QDialog):
                 edit.setFocus()
                 return
 
-    def save_recipients(self) -> None:
-        """Save every changed address, or none of them when one is not valid."""
+    def _typed_addresses(self) -> dict[str, str]:
+        """The addresses typed in and not yet saved."""
         current = {r.key: r.email for r in all_recipients(self.store)}
-        changes = {key: edit.text().strip() for key, edit in self.address_edits.items()
-                   if edit.text().strip() and edit.text().strip() != current[key]}
+        return {key: edit.text().strip() for key, edit in self.address_edits.items()
+                if edit.text().strip() and edit.text().strip() != current[key]}
+
+    def save_recipients(self) -> bool:
+        """Save every changed address, or none of them when one is not valid (False)."""
         try:
-            saved = set_recipient_emails(self.store, changes)
+            saved = set_recipient_emails(self.store, self._typed_addresses())
         except UserError as e:
             self.recipients_status.setStyleSheet(ERROR_STYLE)
             self.recipients_status.setText(str(e))
-            return
+            return False
         for recipient in saved:
             self.address_edits[recipient.key].setText(recipient.email)
         self.recipients_status.setStyleSheet(OK_STYLE)
         self.recipients_status.setText(self.tr("已保存 {n} 个邮箱。").format(n=len(saved))
                                        if saved else self.tr("没有改动。"))
         self.refresh()
+        return True

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QFrame,
 from .. import APP_DISPLAY_NAME
 from ..core.errors import UserError
 from ..core.month_state import MonthStatus, date_text, days_left_text, month_status
-from ..core.records import CaseRecord, MonthData, grid_from_cases
+from ..core.records import CASE_TEXT_FIELDS, CaseRecord, MonthData, grid_from_cases
 from ..core.recipients import provincial_emails
 from ..core.roles import CITY_ROLE, OFFICE_ROLE, PROVINCE_ROLE, receiving_role
 from ..core.store import Store
@@ -669,7 +669,7 @@ class MainWindow(QMainWindow):
             self.tr("{month}报表截止日期:{due}({when})").format(
                 month=definition.label,
                 due=date_text(definition.due),
-                when=days_left_text(definition.due, self.today)))
+                when=self._sent_text(period, locked) or days_left_text(definition.due, self.today)))
         self.statusBar().showMessage(f"{APP_DISPLAY_NAME} · {self.store.path}")
         self._update_case_count()
         if self._painted:
@@ -678,6 +678,17 @@ class MainWindow(QMainWindow):
             self._check_after_paint = True
         if self.role == CITY_ROLE and self.tabs.currentWidget() is self.city_page:
             self.city_page.show_period(period)  # else when its tab is chosen
+
+    def _sent_text(self, period: str, locked: bool) -> str:
+        """An exported month's deadline no longer concerns the clerk (the month list drops
+        its countdown): when it went out instead. Empty for a month not sent as it stands."""
+        export = self.store.current_export(period) if locked else None
+        if export is None:
+            return ""
+        from ..core.china_time import time_text
+
+        return self.tr("第{n}版已于 {time} 导出").format(
+            n=export.revision, time=time_text(export.created, seconds=False))
 
     def _show_grid_hint(self, visible: bool) -> None:
         """“直接输入数字…” is not for a locked month. Hidden, it keeps its space, so the
@@ -706,9 +717,13 @@ class MainWindow(QMainWindow):
             ).format(month=self.form.month(period).label, revision=revision))
 
     def reload_month(self, period: str) -> None:
-        """Show `period` afresh from the store (after an import, export or 更正)."""
+        """Show `period` afresh from the store (after an import, export or 更正); the case
+        being looked at stays chosen, when it is still there."""
+        case = self.current_case() if self._pages_made and period == self.period else None
         self.period = ""
         self.select_month(period)
+        if case is not None and not self.loading:
+            self._choose_case(case.id)
 
     def show_profile(self) -> None:
         profile = self.store.profile()
@@ -909,6 +924,9 @@ class MainWindow(QMainWindow):
 
     def select_case(self, case_id: int) -> bool:
         self.tabs.setCurrentWidget(self.cases_page)
+        return self._choose_case(case_id)
+
+    def _choose_case(self, case_id: int) -> bool:
         row = self.case_model.row_of(case_id)
         if row is None:
             return False
@@ -925,12 +943,44 @@ class MainWindow(QMainWindow):
         try:
             self.store.update_case(self.period, case)
         except UserError as e:
-            self.case_editor.refused(str(e))
-            self.show_message(str(e))
-            return
+            part = self._storable_part(case)
+            message = str(e) if part is None else str(e) + "\n" + self.tr(
+                "以上没有保存,请改正;本案其他内容已保存。")
+            self.case_editor.refused(message)
+            self.show_message(message)
+            if part is None:
+                return
+            case = part
         self.case_model.replace(case)
         self.case_editor.accepted(case)
         self.schedule_check()
+
+    def _storable_part(self, case: CaseRecord) -> CaseRecord | None:
+        """A refused case's fields that could be stored, each with the rest as stored: what
+        the clerk goes on to type after a refused number or text is kept, as a bad figure's
+        neighbours are (the pane still shows the refused field, to be put right). None when
+        there is nothing more to store."""
+        stored = self.case_editor.case()
+        if stored is None or stored.id != case.id:
+            return None
+        part = stored.copy()
+        for key in (*CASE_TEXT_FIELDS, "category", "measures"):
+            trial = stored.copy()
+            setattr(trial, key, getattr(case, key))
+            if trial == stored:
+                continue
+            try:
+                self.store.check_case(self.period, trial)
+            except UserError:
+                continue
+            setattr(part, key, getattr(case, key))
+        if part == stored:
+            return None
+        try:
+            self.store.update_case(self.period, part)
+        except UserError:
+            return None
+        return part
 
     def _add(self, case: CaseRecord) -> None:
         self.case_editor.flush()

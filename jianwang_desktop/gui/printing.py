@@ -815,6 +815,9 @@ def print_preview_dialog(parent, store, period: str, form_no: int,
     dialog.setWindowTitle(document_name(source, forms))
     dialog.paintRequested.connect(lambda p: render(p, source, forms))
     dialog.printer_ = printer  # the dialog does not own it; keep it as long as the dialog
+    # Qt's own size (about 700×480) shows an A4 page at some 38 %: too small to read.
+    area = (parent.screen() if parent is not None else dialog.screen()).availableGeometry()
+    dialog.resize(area.width() * 9 // 10, area.height() * 9 // 10)
     return dialog
 
 

@@ -129,6 +129,9 @@ class _ProfileDialog(QDialog):
         self.buttons: QDialogButtonBox = child(self.ui, QDialogButtonBox, "buttonBox")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        # The fields are made after the buttons: first in the Tab order, and typed into first.
+        QWidget.setTabOrder(self.fields.phone, self.buttons)
+        self.fields.region.setFocus()
 
     def save(self) -> None:
         self.store.set_profile(self.fields.profile())
