@@ -68,3 +68,12 @@ def test_reconcile_lists_each_differing_cell(store):
     differences = reconcile(form, empty, cases)
     assert sorted((d.category, d.measure) for d in differences) == sorted(
         (c, k) for c in ("音乐", "影视") for k in nonzero)
+
+
+def test_a_correction_reason_is_shown_on_one_line_without_its_full_stop_and_cut():
+    assert ms.reason_text("罚款金额填错,更正后重新报送。") == "罚款金额填错,更正后重新报送"
+    assert ms.reason_text("第一行\n第二行;") == "第一行 第二行"
+    assert ms.reason_text(None) == ""
+    long = "案" * 80
+    shown = ms.reason_text(long)
+    assert len(shown) == 60 and shown.endswith("…") and shown.startswith("案" * 59)

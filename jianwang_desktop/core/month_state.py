@@ -84,6 +84,14 @@ def days_left_text(due: date, today: date) -> str:
     return f"已逾期 {-days} 天"
 
 
+def reason_text(reason: str | None, limit: int = 60) -> str:
+    """A 更正原因 as a line of the window (the banner of the month, its tooltip in the list):
+    on one line, without the full stop it may end with (it is shown in brackets or before
+    a semicolon), and cut at `limit` characters with an ellipsis (up to 500 may be stored)."""
+    text = " ".join((reason or "").split()).rstrip("。.;;,,")
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def date_text(day) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 

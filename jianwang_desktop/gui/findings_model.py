@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 
 from ..core.formdef import FormDefinition
 from ..core.month_state import (CORRECTING, EXPORTED, HAS_ERRORS, IN_PROGRESS, NOT_STARTED,
-                                VALIDATED, MonthStatus, days_left_text, due_text)
+                                VALIDATED, MonthStatus, days_left_text, due_text, reason_text)
 from ..core.records import Value
 from ..core.validation import SEVERITY_LABEL, Finding
 from .statistics_model import display_value
@@ -144,7 +144,7 @@ class MonthListModel(QAbstractListModel):
             parts = [f"{month.label}:{self.state_text(status.state)}"]
             if status.state == CORRECTING:
                 parts.append(self.tr("更正原因:{reason};改好后请导出第{n}版").format(
-                    reason=status.reason or "", n=status.revision))
+                    reason=reason_text(status.reason), n=status.revision))
             if status.errors or status.warnings:
                 parts.append(self.tr("{e} 个错误,{w} 个提示").format(e=status.errors, w=status.warnings))
             when = (self.tr("已导出") if status.state == EXPORTED

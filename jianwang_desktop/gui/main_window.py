@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QFrame,
 
 from .. import APP_DISPLAY_NAME
 from ..core.errors import UserError
-from ..core.month_state import MonthStatus, date_text, days_left_text, month_status
+from ..core.month_state import (MonthStatus, date_text, days_left_text, month_status,
+                                reason_text)
 from ..core.records import CASE_TEXT_FIELDS, CaseRecord, MonthData, grid_from_cases
 from ..core.recipients import provincial_emails
 from ..core.roles import CITY_ROLE, OFFICE_ROLE, PROVINCE_ROLE, receiving_role
@@ -709,7 +710,7 @@ class MainWindow(QMainWindow):
         self.correct_button.setVisible(locked)
         if correcting:
             self.lock_label.setText(self.tr("更正中(原因:{reason})· 改好后请导出第{n}版").format(
-                reason=export.correction_reason or "", n=export.next_revision))
+                reason=reason_text(export.correction_reason), n=export.next_revision))
         elif locked:
             revision = self.tr("(第{n}版)").format(n=export.exported) if export.exported else ""
             self.lock_label.setText(self.tr(
