@@ -2,8 +2,8 @@
 
 Copies are made with SQLite's online backup API (a consistent snapshot even while the
 file is open in WAL mode, which a file copy is not): automatically the first time the
-database is opened each day and before every schema migration, and on request
-(`backup_now`, e.g. before a 更正). A copy is written under a temporary name and renamed
+database is opened each day, before every schema migration, before a month is replaced
+by an imported data file, and on request (`backup_now`, e.g. before a 更正). A copy is written under a temporary name and renamed
 when complete, so a crash never leaves a half copy with a real name. The newest N are
 kept (setting `backup_keep`, default 30).
 """
@@ -33,6 +33,7 @@ REASONS = {
     "daily": "每日自动备份",
     "migration": "升级数据库前",
     "correction": "更正前",
+    "import": "导入替换前",
     "manual": "手动备份",
     "restore": "恢复备份前",
 }
