@@ -349,3 +349,36 @@ def test_the_program_closes_the_window_and_store_shown_last(qtbot, store, db_pat
     assert backup.restore(db_path, kept.name)  # nothing has the file open any more
     acquire_db_lock(db_path).unlock()  # nor locked
     qtbot.wait(10)
+
+
+def test_a_month_replaced_by_the_wrong_file_comes_back_from_its_import_backup(
+        qtbot, store, db_path, shown, boxes, monkeypatch, tmp_path):
+    """The clerk's story: August replaced by importing the wrong file, then restored."""
+    import json
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from jianwang_desktop.core.interchange import dump_month
+
+    store.replace_month(sample_month(store.form))
+    right = [c.name for c in store.load_cases(AUG)]
+    wrong = json.loads(dump_month(store, AUG))
+    wrong["cases"] = wrong["cases"][:1]
+    wrong["statistics"]["音乐"]["filed"] = 99
+    target = tmp_path / "错的文件.json"
+    target.write_text(json.dumps(wrong, ensure_ascii=False), "utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(target), "")))
+    window = shown.open()
+    window.menus.import_action.trigger()
+    question = boxes[0][1]
+    assert "替换前的数据会先自动备份" in question and "工具 → 备份与恢复…" in question
+    assert "不能恢复" not in question
+    assert len(cases_shown(window)) == 1 and music_filed(window) == 99
+
+    dialog = open_backups(window)
+    newest = dialog.selected()
+    assert newest.reason == "import" and dialog.model.index(0, 1).data() == "导入替换前"
+    dialog.restore_button.click()
+    shown.wait_started()
+    assert cases_shown(shown.window) == right and music_filed(shown.window) != 99

@@ -97,12 +97,15 @@ class WindowRestorer:
         """`new` where the old window was, showing what it showed (the month, the tab)."""
         old = self.window
         new.on_replaced = old.on_replaced
-        new.restoreGeometry(old.saveGeometry())
         if old.period in new.form.periods:
             new.select_month(old.period)
         if new.role == old.role:
             new.tabs.setCurrentIndex(old.tabs.currentIndex())
-        new.show()
+        if old.isMaximized():
+            new.showMaximized()
+        else:
+            new.setGeometry(old.geometry())
+            new.show()
         old.replaced = True
         old.close()
         old.deleteLater()
