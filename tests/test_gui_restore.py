@@ -163,6 +163,8 @@ def test_restoring_an_older_backup_shows_the_old_data_and_takes_edits(qtbot, sto
     dialog.restore_button.click()
     assert [kind for kind, _ in boxes] == ["question", "information"]
     assert kept.when in boxes[0][1] and "恢复前的数据已备份为" in boxes[1][1]
+    # The question warns that the month exported since will forget its 第1版.
+    assert "这份备份之后,本机导出过 2015年8月第1版。" in boxes[0][1]
 
     new = shown.window
     assert new is not window and shown.replaced == [window] and new.isVisible()
@@ -210,6 +212,7 @@ def test_answering_no_leaves_the_window_and_the_data_as_they_were(qtbot, store, 
     boxes.answer[0] = QMessageBox.StandardButton.No
     dialog.restore_button.click()
     assert [kind for kind, _ in boxes] == ["question"] and dialog.isVisible()
+    assert "导出过" not in boxes[0][1]  # nothing exported since that backup
     assert shown.window is window and not window.replaced and dialog.restored is None
     assert dbcontent.state(db_path) == before and backup.list_backups(db_path) == backups
     assert music_filed(window) == 2

@@ -286,6 +286,28 @@ def _claim(conn: sqlite3.Connection, db_path: Path) -> None:
                         ["请先关闭剑网填报的其他窗口和其他使用这个文件的程序,再运行恢复。"]) from None
 
 
+def exports_after(conn: sqlite3.Connection, info: BackupInfo,
+                  campaign: str) -> list[tuple[str, int]]:
+    """(period, revision) of the campaign's bundles the open database records as exported
+    and the backup does not: restoring it forgets them, unlocks those months, and their
+    next export would repeat a revision already sent."""
+    def exported(source: sqlite3.Connection) -> set[tuple[str, int]]:
+        try:
+            return set(source.execute("SELECT period, revision FROM exports WHERE campaign = ?",
+                                      [campaign]).fetchall())
+        except sqlite3.DatabaseError:  # no exports table yet (a backup of an older schema)
+            return set()
+
+    try:
+        copy = sqlite3.connect(f"{info.path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return []  # restoring it is refused with its reason
+    try:
+        return sorted(exported(conn) - exported(copy))
+    finally:
+        copy.close()
+
+
 @dataclass(frozen=True)
 class RestoreResult:
     restored: BackupInfo

@@ -160,6 +160,14 @@ class BackupDialog(QDialog):
         else:
             after = self.tr("所有月份的数据、单位信息和导出、更正记录都会回到备份时的样子。"
                             "替换前会先备份当前数据(类型“恢复备份前”),需要时可以再恢复回来。")
+            lost = backup.exports_after(self.store.db.conn, info, self.store.form.campaign)
+            if lost:
+                after += "\n\n" + self.tr(
+                    "注意:这份备份之后,本机导出过 {bundles}。恢复后这些导出记录不再有,这些月份解除锁定,"
+                    "再导出时的版本号会与已经发出的数据包重复。只想找回误删、误改的数据时,"
+                    "请尽量选导出之后的备份。").format(bundles="、".join(
+                        self.tr("{month}第{n}版").format(month=self.store.form.month(p).label, n=r)
+                        for p, r in lost))
         answer = QMessageBox.question(
             self, self.tr("恢复备份"),
             self.tr("用 {when} 的备份({label})替换当前数据库?\n\n{after}").format(
