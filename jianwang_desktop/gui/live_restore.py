@@ -28,7 +28,6 @@ class WindowRestorer:
 
     def __init__(self, window: MainWindow):
         self.window = window
-        self.replacement: MainWindow | None = None
 
     def refusal(self) -> str:
         text = self.window.busy_text()
@@ -74,9 +73,11 @@ class WindowRestorer:
     def _put_back(self, store: Store, result: backup.RestoreResult, why: list[str]) -> None:
         """The restored file cannot be shown: the data of before the restore, again."""
         safety = result.safety_copy
+        if safety is None:  # the file replaced was damaged, set aside: nothing to put back
+            raise UserError(self.window.tr(
+                "备份已恢复,但恢复后的数据库无法打开。请关闭程序后重新打开。"), why)
         try:
-            if safety is not None:
-                backup.restore(store.path, safety.name)
+            backup.restore(store.path, safety.name)
         except UserError as e:
             name = safety.name
             raise UserError(self.window.tr(
@@ -109,6 +110,5 @@ class WindowRestorer:
         old.replaced = True
         old.close()
         old.deleteLater()
-        self.replacement = new
         if new.on_replaced is not None:
             new.on_replaced(new)
