@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     load = commands.add_parser("load", help="从 JSON 数据文件导入一个月的数据")
     load.add_argument("file", type=Path, metavar="FILE.json")
-    load.add_argument("--replace", action="store_true", help="替换该月已有的数据")
+    load.add_argument("--replace", action="store_true", help="替换该月已有的数据(替换前自动备份)")
 
     dump = commands.add_parser("dump", help="把一个月的数据写成 JSON 数据文件")
     dump.add_argument("--month", required=True, help="月份,如 2015-08")

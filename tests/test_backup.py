@@ -262,3 +262,39 @@ def test_copies_cut_short_by_a_crash_are_cleared_once_stale(store, db_path):
     backup.backup_now(store)
     assert not stale.exists() and fresh.exists()
     assert len(backup.list_backups(db_path)) == 1
+
+
+def test_replacing_a_month_by_an_import_backs_it_up_first(store, db_path, tmp_path):
+    from jianwang_desktop.core.interchange import dump_month, load_into_store
+
+    store.add_case("2015-08", _case(store, "原来的"))
+    data = dump_month(store, "2015-08").replace("原来的", "导入的")
+    load_into_store(store, data.replace("2015-08", "2015-09").encode(), replace=True)
+    assert backup.list_backups(db_path) == []  # an empty month: nothing to keep
+    load_into_store(store, data.encode(), replace=True)
+    made = backup.list_backups(db_path)
+    assert [(b.reason, b.label) for b in made] == [("import", "导入替换前")]
+    assert case_names(made[0].path) == ["原来的", "导入的"]  # August as it was, and September
+    assert [c.name for c in store.load_cases("2015-08")] == ["导入的"]
+
+    # The command line too: one backup per replace.
+    source = tmp_path / "八月.json"
+    source.write_text(data.replace("导入的", "命令行导入的"), "utf-8")
+    store.close()
+    done = run_cli("load", str(source), "--replace", db=db_path)
+    assert done.returncode == 0, done.stderr.decode()
+    imports = [b for b in backup.list_backups(db_path) if b.reason == "import"]
+    assert len(imports) == 2 and "导入的" in case_names(imports[0].path)
+
+
+def test_no_replace_by_an_import_without_its_backup(store, db_path):
+    from jianwang_desktop.core.interchange import dump_month, load_into_store
+
+    store.add_case("2015-08", _case(store, "原来的"))
+    raw = dump_month(store, "2015-08").replace("原来的", "导入的").encode()
+    backup.backup_folder(db_path).write_text("不是文件夹")  # no backup can be written
+    before = dbcontent.state(db_path)
+    with pytest.raises(UserError) as refused:
+        load_into_store(store, raw, replace=True)
+    assert "备份没有成功" in refused.value.message and "没有导入" in refused.value.message
+    assert dbcontent.state(db_path) == before

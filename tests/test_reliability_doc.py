@@ -9,7 +9,7 @@ from conftest import ROOT
 
 RELIABILITY_TESTS = ("test_crash_safety", "test_backup", "test_write_failures",
                      "test_hostile_load", "test_hostile_bundle", "test_hostile_paste",
-                     "test_audit", "test_keys", "test_gui_audit_backup")
+                     "test_audit", "test_keys", "test_gui_audit_backup", "test_gui_restore")
 
 
 def doc() -> str:

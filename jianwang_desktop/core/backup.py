@@ -2,8 +2,8 @@
 
 Copies are made with SQLite's online backup API (a consistent snapshot even while the
 file is open in WAL mode, which a file copy is not): automatically the first time the
-database is opened each day and before every schema migration, and on request
-(`backup_now`, e.g. before a 更正). A copy is written under a temporary name and renamed
+database is opened each day, before every schema migration, before a month is replaced
+by an imported data file, and on request (`backup_now`, e.g. before a 更正). A copy is written under a temporary name and renamed
 when complete, so a crash never leaves a half copy with a real name. The newest N are
 kept (setting `backup_keep`, default 30).
 """
@@ -33,6 +33,7 @@ REASONS = {
     "daily": "每日自动备份",
     "migration": "升级数据库前",
     "correction": "更正前",
+    "import": "导入替换前",
     "manual": "手动备份",
     "restore": "恢复备份前",
 }
@@ -283,6 +284,28 @@ def _claim(conn: sqlite3.Connection, db_path: Path) -> None:
             raise
         raise UserError(f"数据库 {db_path} 正被另一个程序(或另一个剑网填报窗口)打开,没有恢复。",
                         ["请先关闭剑网填报的其他窗口和其他使用这个文件的程序,再运行恢复。"]) from None
+
+
+def exports_after(conn: sqlite3.Connection, info: BackupInfo,
+                  campaign: str) -> list[tuple[str, int]]:
+    """(period, revision) of the campaign's bundles the open database records as exported
+    and the backup does not: restoring it forgets them, unlocks those months, and their
+    next export would repeat a revision already sent."""
+    def exported(source: sqlite3.Connection) -> set[tuple[str, int]]:
+        try:
+            return set(source.execute("SELECT period, revision FROM exports WHERE campaign = ?",
+                                      [campaign]).fetchall())
+        except sqlite3.DatabaseError:  # no exports table yet (a backup of an older schema)
+            return set()
+
+    try:
+        copy = sqlite3.connect(f"{info.path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return []  # restoring it is refused with its reason
+    try:
+        return sorted(exported(conn) - exported(copy))
+    finally:
+        copy.close()
 
 
 @dataclass(frozen=True)

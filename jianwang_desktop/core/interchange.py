@@ -348,5 +348,14 @@ def load_into_store(store: Store, raw: bytes, replace: bool = False) -> MonthDat
         raise UserError(
             f"{form.month(month.period).label}已有数据,未导入。确实要用文件内容替换时请加 --replace。"
         )
+    if store.has_data(month.period) and not store.is_locked(month.period):
+        # What is replaced can be had back: 工具 → 备份与恢复…, or jianwang backup restore.
+        from . import backup
+
+        try:
+            backup.backup_now(store, "import")
+        except UserError as e:
+            raise UserError("整月替换前必须先备份数据库,但备份没有成功;没有导入,数据不变。",
+                            [e.message, *e.details]) from None
     store.replace_month(month)
     return month

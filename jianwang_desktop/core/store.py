@@ -96,6 +96,11 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    def reopen(self) -> None:
+        """Open the file again after `close`: a restore from backup in the open window
+        closes the store first and, if the restore is refused, carries on with it."""
+        self.db = _open(self.path)
+
     def __enter__(self) -> "Store":
         return self
 

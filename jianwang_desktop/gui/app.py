@@ -133,6 +133,8 @@ def _run_gui(db_path: Path | None, exit_after_start: bool) -> int:
         window = MainWindow(store)
         window.painted.connect(lambda: set_window_icon(app))
         window.started.connect(resume_garbage_collection)
+        shown = [window]  # a restore from backup puts a new window (and store) in its place
+        window.on_replaced = lambda new: shown.__setitem__(0, new)
         try:
             if exit_after_start:
                 first_paint = QuitAfterFirstPaint(window)
@@ -142,6 +144,7 @@ def _run_gui(db_path: Path | None, exit_after_start: bool) -> int:
                 return first_paint.report()
             return status
         finally:
+            window, store = shown[0], shown[0].store  # (one replaced is closed already)
             window.close()  # nothing of it outlives its store (closing twice is harmless)
             window.deleteLater()
     finally:

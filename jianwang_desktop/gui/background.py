@@ -55,6 +55,12 @@ class _Task(QRunnable):
 _pending: set[_Relay] = set()  # relays alive until their task reports back
 
 
+def busy() -> bool:
+    """Some job started here has not reported back yet (its worker may still be using the
+    database through a connection of its own)."""
+    return bool(_pending)
+
+
 def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None],
                       on_failed: Callable[[str], None] | None = None) -> None:
     _start(lambda _relay: fn(), on_done, on_failed)

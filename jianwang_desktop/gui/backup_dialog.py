@@ -1,12 +1,16 @@
 """备份与恢复: the database's backups (newest first) and restoring one, after confirmation.
 
-Restoring needs the database closed: the dialog is offered at start when the file is
-damaged (`offer_restore_at_start`), before any Store is open.
+Restoring needs the database closed. At start, when the file is damaged
+(`offer_restore_at_start`), no Store is open yet and the file is restored as it is. From
+the open window (工具 → 备份与恢复…) the dialog is given the window's store, for 立即备份,
+and a restorer that closes the store around the restore and shows the restored data in a
+new window (`live_restore.WindowRestorer`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox,
@@ -15,6 +19,33 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, Q
 from ..core import backup
 from ..core.errors import UserError
 from .uiload import child, load_ui
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from ..core.store import Store
+
+
+class Restorer(Protocol):
+    def refusal(self) -> str:
+        """Why no restore can be made now (Chinese), or "" when it can."""
+
+    def __call__(self, name: str) -> tuple[backup.RestoreResult, "QWidget | None"]:
+        """Restore the backup `name`; the result, and the window to report it over (None:
+        the dialog itself). A refusal is a UserError, with the data as it was."""
+
+
+class FileRestorer:
+    """Restores a database file no Store has open (the offer at start)."""
+
+    def __init__(self, db_path: Path):
+        self.db_path = db_path
+
+    def refusal(self) -> str:
+        return ""
+
+    def __call__(self, name: str) -> tuple[backup.RestoreResult, None]:
+        return backup.restore(self.db_path, name), None
 
 
 def size_text(size: int) -> str:
@@ -62,17 +93,19 @@ class BackupListModel(QAbstractTableModel):
 
 
 class BackupDialog(QDialog):
-    def __init__(self, db_path: Path, parent=None, message: str = ""):
+    def __init__(self, db_path: Path, parent=None, message: str = "",
+                 store: Store | None = None, restorer: Restorer | None = None):
         super().__init__(parent)
         self.db_path = Path(db_path)
+        self.store = store  # the open database, for 立即备份 (none at start)
+        self.restorer: Restorer = restorer or FileRestorer(self.db_path)
         self.restored: backup.RestoreResult | None = None
         self.ui = load_ui("backup_dialog", self)
         QVBoxLayout(self).addWidget(self.ui)
         self.setWindowTitle(self.ui.windowTitle())
         self.resize(self.ui.minimumSize())
         self.message: QLabel = child(self.ui, QLabel, "messageLabel")
-        self.message.setText(message)
-        self.message.setVisible(bool(message))
+        self._message = message
         child(self.ui, QLabel, "folderLabel").setText(
             self.tr("数据库:{db}\n备份文件夹:{folder}").format(
                 db=self.db_path, folder=backup.backup_folder(self.db_path)))
@@ -84,17 +117,23 @@ class BackupDialog(QDialog):
         self.view.horizontalHeader().setStretchLastSection(True)
         self.restore_button: QPushButton = child(self.ui, QPushButton, "restoreButton")
         self.restore_button.clicked.connect(self.restore_selected)
+        self.backup_now_button: QPushButton = child(self.ui, QPushButton, "backupNowButton")
+        self.backup_now_button.setVisible(store is not None)
+        self.backup_now_button.clicked.connect(self.backup_now)
         child(self.ui, QDialogButtonBox, "buttonBox").rejected.connect(self.reject)
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, select: str = "") -> None:
+        """The list afresh; the backup named `select` chosen, else the newest."""
         self.model.set_backups(backup.list_backups(self.db_path))
+        none = self.tr("还没有备份。") if not self.model.rowCount() else ""
+        text = "\n".join(filter(None, [self._message, none]))
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
         if self.model.rowCount():
-            self.view.selectRow(0)  # the newest, which the start-up message names
-        else:
-            self.message.setVisible(True)
-            self.message.setText("\n".join(filter(None, [self.message.text(), self.tr(
-                "还没有备份。")])))
+            names = [self.model.backup_at(row).name for row in range(self.model.rowCount())]
+            # The newest is the one the start-up message names.
+            self.view.selectRow(names.index(select) if select in names else 0)
         self._update_button()
 
     def _update_button(self) -> None:
@@ -104,23 +143,54 @@ class BackupDialog(QDialog):
         rows = self.view.selectionModel().selectedRows()
         return self.model.backup_at(rows[0].row()) if rows else None
 
+    def backup_now(self) -> None:
+        """A manual backup of the open database; the list shows it, chosen."""
+        if self.store is None:
+            return
+        try:
+            made = backup.backup_now(self.store, "manual")
+        except UserError as e:
+            QMessageBox.warning(self, self.tr("没有备份"), str(e))
+            return
+        self.refresh(select=made.name)
+
     def confirm(self, info: backup.BackupInfo) -> bool:
+        if self.store is None:
+            after = self.tr("替换前会先备份当前数据;损坏的文件会改名保留,不会被删除。")
+        else:
+            after = self.tr("所有月份的数据、单位信息和导出、更正记录都会回到备份时的样子。"
+                            "替换前会先备份当前数据(类型“恢复备份前”),需要时可以再恢复回来。")
+            lost = backup.exports_after(self.store.db.conn, info, self.store.form.campaign)
+            if lost:
+                after += "\n\n" + self.tr(
+                    "注意:这份备份之后,本机导出过 {bundles}。恢复后这些导出记录不再有,这些月份解除锁定,"
+                    "再导出时的版本号会与已经发出的数据包重复。只想找回误删、误改的数据时,"
+                    "请尽量选导出之后的备份。").format(bundles="、".join(
+                        self.tr("{month}第{n}版").format(month=self.store.form.month(p).label, n=r)
+                        for p, r in lost))
         answer = QMessageBox.question(
             self, self.tr("恢复备份"),
-            self.tr("用 {when} 的备份({label})替换当前数据库?\n\n替换前会先备份当前数据;"
-                    "损坏的文件会改名保留,不会被删除。").format(when=info.when, label=info.label),
+            self.tr("用 {when} 的备份({label})替换当前数据库?\n\n{after}").format(
+                when=info.when, label=info.label, after=after),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
     def restore_selected(self) -> None:
         info = self.selected()
-        if info is None or not self.confirm(info):
+        if info is None:
+            return
+        refusal = self.restorer.refusal()
+        if refusal:
+            QMessageBox.warning(self, self.tr("没有恢复"), refusal)
+            return
+        if not self.confirm(info):
             return
         try:
-            self.restored = backup.restore(self.db_path, info.name)
+            self.restored, report_over = self.restorer(info.name)
         except UserError as e:
             QMessageBox.warning(self, self.tr("没有恢复"), str(e))
+            self.refresh(select=info.name)  # a safety copy may have been made meanwhile
             return
         done = [self.tr("已用 {when} 的备份恢复数据库。").format(when=info.when)]
         if self.restored.safety_copy:
@@ -129,8 +199,12 @@ class BackupDialog(QDialog):
         if self.restored.set_aside:
             done.append(self.tr("损坏的文件已改名保留为 {name}。").format(
                 name=self.restored.set_aside.name))
-        QMessageBox.information(self, self.tr("恢复完成"), "\n".join(done))
-        self.accept()
+        if report_over is None:
+            QMessageBox.information(self, self.tr("恢复完成"), "\n".join(done))
+            self.accept()
+        else:  # the window it belongs to is gone: the outcome is read over the new one
+            self.accept()
+            QMessageBox.information(report_over, self.tr("恢复完成"), "\n".join(done))
 
 
 def offer_restore_at_start(db_path: Path, error: UserError) -> bool:

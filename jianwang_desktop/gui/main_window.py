@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import (QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer,
                             Signal)
@@ -136,6 +136,10 @@ class MainWindow(QMainWindow):
         self._painted = False  # _finish_start has begun: the window is complete from here
         self._check_after_paint = False
         self._cases_after_paint = ""  # the month shown whose 附件2 cases are read after it
+        # A restore from backup shows the restored file in a new window (live_restore):
+        # told of it, e.g. to close that one at the end instead of this.
+        self.on_replaced: Callable[[MainWindow], None] | None = None
+        self.replaced = False  # this window's store is closed; a new window took its place
 
         self.panel = load_ui("main_panel", self, custom=(StatisticsView,))
         # The panel scrolls rather than the window growing past the screen: a 1366×768
@@ -1051,12 +1055,24 @@ class MainWindow(QMainWindow):
         if self._pages_made:
             self.case_editor.flush()
 
+    def busy_text(self) -> str:
+        """Why the database cannot be closed under the window now (a worker thread reads,
+        checks, exports or imports), or ""."""
+        from .background import busy
+
+        if self.menus.exporting:
+            return self.tr("正在导出签名数据包,请等导出完成后再试。")
+        if self.loading or self.checking or self._reading_statuses or busy():
+            return self.tr("正在后台读取、校验、导入或导出数据,请等它完成后再试。")
+        return ""
+
     def closeEvent(self, event) -> None:
         if self.menus.exporting:  # the bundle is being signed and recorded: let it finish
             self.show_message(self.tr("正在导出签名数据包,请等导出完成后再关闭。"))
             event.ignore()
             return
-        self.commit_open_edits()  # a cell or field still being typed in is stored too
+        if not self.replaced:  # (a replaced window's edits went in before its store closed)
+            self.commit_open_edits()  # a cell or field still being typed in is stored too
         self._check_timer.stop()
         self._check_generation += 1  # a check or load still running reports to nobody
         self._load_generation += 1

@@ -161,6 +161,8 @@ class MainMenus(QObject):
         self.trusted_action = a(tr("受信任的公钥…"), self.trusted_keys)
         self.own_key_action = a(tr("本机签名公钥…"), self.own_key)
         self.seal_action = a(tr("电子印章…"), self.seal)
+        self.backup_action = a(tr("备份与恢复…"), self.backups, None,
+                               tr("查看和立即备份数据库,或把全部数据恢复到某一份备份时的样子"))
         self.settings_action = a(tr("设置…"), self.window.open_settings, "Ctrl+,")
         self.about_action = a(tr("关于"), self.about)
         self.help_action = a(tr("使用说明"), self.help, "StandardKey.HelpContents")
@@ -175,7 +177,7 @@ class MainMenus(QObject):
                              self.status_action, self.totals_action, self.register_action, None,
                              self.summary_export_action]),
             (tr("工具(&T)"), [self.verify_action, self.trusted_action, self.own_key_action,
-                             None, self.seal_action, self.settings_action]),
+                             None, self.seal_action, self.backup_action, self.settings_action]),
             (tr("帮助(&H)"), [self.help_action, self.about_action]),
         ):
             menu = bar.addMenu(title)
@@ -273,8 +275,8 @@ class MainMenus(QObject):
         if self.store.has_data(period) and not self.store.is_locked(period):
             answer = QMessageBox.question(
                 self.window, self.tr("导入数据文件"),
-                self.tr("{month}已有数据。用文件中的数据整月替换吗?替换后原有数据不能恢复。").format(
-                    month=label),
+                self.tr("{month}已有数据。用文件中的数据整月替换吗?\n\n替换前的数据会先自动备份"
+                        "(类型“导入替换前”),需要时可用“工具 → 备份与恢复…”恢复。").format(month=label),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
@@ -539,6 +541,19 @@ class MainMenus(QObject):
         from .seal_dialog import SealDialog
 
         self._open(SealDialog(self.store, self.window))
+
+    def backups(self) -> None:
+        """The backups of the open database: 立即备份, and restoring one in place of it (the
+        window then shows the restored data: live_restore)."""
+        from .backup_dialog import BackupDialog
+        from .live_restore import WindowRestorer
+
+        self.window.commit_open_edits()  # a backup made now holds what is being typed
+        self._open(BackupDialog(
+            self.store.path, self.window, store=self.store,
+            restorer=WindowRestorer(self.window), message=self.tr(
+                "恢复一份备份会把全部数据(各月的附件1、附件2,单位信息,导出和更正记录)换回备份时的样子;"
+                "恢复前会先自动备份当前数据,恢复错了还可以再恢复回来。")))
 
     # ------------------------------------------------------------ 帮助
 
