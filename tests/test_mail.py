@@ -322,3 +322,23 @@ def test_a_corrected_revision_says_it_replaces_the_one_sent_before(tmp_path, sto
     assert "更正" in message["Subject"] and "第2版" in message["Subject"]
     text = message.get_body().get_content()
     assert "第2版" in text and "第1版" in text and "201508-001 查处结果有误" in text
+
+
+def test_a_corrected_revision_s_drafts_do_not_replace_those_of_the_first(tmp_path, store):
+    """Written to the same folder, 第2版's drafts had the names of 第1版's and replaced them."""
+    from jianwang_desktop.core.bundle import export_month
+    from jianwang_desktop.core.mail import write_drafts
+
+    addressed(store)
+    store.replace_month(sample_month(store.form))
+    (tmp_path / "out").mkdir()
+    first = export_month(store, "2015-08", tmp_path / "out").path
+    first_paths = write_drafts(make_drafts(store, "2015-08", first), tmp_path / "drafts")
+    store.start_correction("2015-08", "补录一条案件")
+    store.set_cell("2015-08", "文学", "servers", 9)
+    second = export_month(store, "2015-08", tmp_path / "out").path
+    second_paths = write_drafts(make_drafts(store, "2015-08", second), tmp_path / "drafts")
+    assert not set(first_paths) & set(second_paths)
+    assert all("第2版" in p.name for p in second_paths)
+    assert all("第" not in p.name.split("月")[-1] for p in first_paths)  # as before: no 第1版
+    assert sorted(tmp_path.joinpath("drafts").iterdir()) == sorted(first_paths + second_paths)

@@ -254,9 +254,13 @@ def make_drafts(store, period: str, bundle_path: Path | None) -> list[Draft]:
     sender = store.setting(MAIL_FROM_SETTING)
     reason = next((r.reason for r in store.exports(period) if r.revision == revision_of(bundle)),
                   None)
+    revision = revision_of(bundle)
+    # A corrected revision's drafts are named for it: written beside the first revision's,
+    # they would otherwise replace the drafts of what was sent before.
+    version = f" 第{revision}版" if revision > 1 else ""
     drafts = []
     for route in routes:
-        name = safe_filename(f"{profile.unit} {label} 致{route.recipient.name}") + ".eml"
+        name = safe_filename(f"{profile.unit} {label}{version} 致{route.recipient.name}") + ".eml"
         drafts.append(Draft(route, name, build_message(store.form, profile, route, bundle,
                                                        sender, reason)))
     return drafts
