@@ -331,3 +331,29 @@ def test_the_case_being_looked_at_stays_chosen_through_a_correction(qtbot, store
     editor = window.case_editor
     assert editor.case() is not None and editor.case().id == third.id
     assert editor.fields["result"].isEnabled() and window.tabs.currentWidget() is window.cases_page
+
+
+def test_the_check_tab_counts_the_differences_between_attachment_1_and_the_cases(
+        qtbot, store, open_main):
+    """With no error and no warning, a case changed and 附件1 not (as in a correction) had
+    the tab say 校验与核对(0) over the differences listed on it."""
+    from jianwang_desktop.core.records import MonthData, grid_from_cases
+    from sample_data import sample_month
+
+    month = sample_month(store.form)
+    store.replace_month(MonthData(month.period, grid_from_cases(store.form, month.cases),
+                                  month.cases))
+    window = open_main()
+    window._build_form_pages()
+    page = window.tabs.indexOf(window.findings_page)
+    errors, warnings = window.findings_model.counts()
+    assert window.reconcile_model.rowCount() == 0
+    assert window.tabs.tabText(page) == f"校验与核对({errors + warnings})"
+    servers = store.load_grid("2015-08")["文学"]["servers"]
+    with qtbot.waitSignal(window.findings_updated):
+        window.statistics_model.setData(
+            window.statistics_model.index_of("文学", "servers"), str(servers + 2))
+    assert window.findings_model.counts() == (errors, warnings)
+    assert window.reconcile_model.rowCount() == 1
+    assert window.tabs.tabText(page) == f"校验与核对({errors + warnings + 1})"
+    assert "1 处不同" in window.tabs.tabToolTip(page)

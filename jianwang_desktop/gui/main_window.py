@@ -839,8 +839,15 @@ class MainWindow(QMainWindow):
                     e=errors, w=warnings))
         else:
             self.findings_summary.setText(self.tr("本月数据校验通过,没有错误和提示。"))
-        self.tabs.setTabText(self.tabs.indexOf(self.findings_page),
-                             self.tr("校验与核对({n})").format(n=errors + warnings))
+        # The tab's number counts what the page asks the clerk to look at: the differences
+        # between 附件1 and the cases too (with errors and warnings at 0, a correction's
+        # case changed and 附件1 not had shown 校验与核对(0) over two differences).
+        index = self.tabs.indexOf(self.findings_page)
+        self.tabs.setTabText(index, self.tr("校验与核对({n})").format(
+            n=errors + warnings + len(differences)))
+        self.tabs.setTabToolTip(index, self.tr(
+            "{e} 个错误、{w} 个提示;附件1 与附件2 各案件的合计有 {d} 处不同").format(
+            e=errors, w=warnings, d=len(differences)))
         self.reconcile_model.set_differences(differences)
         empty = grid_is_empty(month.statistics)
         if not month.cases:
