@@ -88,6 +88,9 @@ def test_a_duplicate_number_is_refused_with_a_message(qtbot, store, open_main):
     assert "已被本月另一条案件使用" in window.case_editor.problem_label.text()
     assert "可改用 201508-003" in window.case_editor.problem_label.text()  # what to type instead
     assert store.load_case(second.id).number == "201508-002"
+    number = window.case_editor.fields["number"]  # marked where it was typed, not only below
+    assert number.styleSheet() and "已被本月另一条案件使用" in number.toolTip()
+    assert not window.case_editor.fields["name"].styleSheet()
 
 
 def test_what_is_typed_after_a_refused_field_is_stored_all_the_same(qtbot, store, open_main):

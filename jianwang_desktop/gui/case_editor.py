@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox, QLabel, QLineEdit,
                                QPlainTextEdit, QVBoxLayout, QWidget)
@@ -224,8 +226,15 @@ class CaseEditor(MadeWhenShown, QWidget):
         """The window stored `case`: it is now what the pane edits."""
         self._case = case
 
-    def refused(self, message: str) -> None:
-        """Under the numbers, where typing happens: shown only when there is a problem."""
+    def refused(self, message: str, fields: Iterable[str] = ()) -> None:
+        """Under the numbers, where typing happens: shown only when there is a problem.
+        `fields` the store refused (a number another case has) are marked as the rules'
+        are, the message on hover: it is shown far below the 编号 field."""
         self.build()
         self.problem_label.setText(message)
         self.problem_label.setVisible(bool(message))
+        for key in fields:
+            widget = self._fields.get(key)
+            if widget is not None:
+                widget.setStyleSheet(INVALID_STYLE)
+                widget.setToolTip(message)

@@ -955,10 +955,10 @@ class MainWindow(QMainWindow):
         try:
             self.store.update_case(self.period, case)
         except UserError as e:
-            part = self._storable_part(case)
+            part, refused = self._storable_part(case)
             message = str(e) if part is None else str(e) + "\n" + self.tr(
                 "以上没有保存,请改正;本案其他内容已保存。")
-            self.case_editor.refused(message)
+            self.case_editor.refused(message, fields=refused)
             self.show_message(message)
             if part is None:
                 return
@@ -967,15 +967,16 @@ class MainWindow(QMainWindow):
         self.case_editor.accepted(case)
         self.schedule_check()
 
-    def _storable_part(self, case: CaseRecord) -> CaseRecord | None:
+    def _storable_part(self, case: CaseRecord) -> tuple[CaseRecord | None, list[str]]:
         """A refused case's fields that could be stored, each with the rest as stored: what
         the clerk goes on to type after a refused number or text is kept, as a bad figure's
-        neighbours are (the pane still shows the refused field, to be put right). None when
-        there is nothing more to store."""
+        neighbours are (the pane still shows the refused field, to be put right); None when
+        there is nothing more to store. And the fields refused, for the pane to mark."""
         stored = self.case_editor.case()
         if stored is None or stored.id != case.id:
-            return None
+            return None, []
         part = stored.copy()
+        refused = []
         for key in (*CASE_TEXT_FIELDS, "category", "measures"):
             trial = stored.copy()
             setattr(trial, key, getattr(case, key))
@@ -984,15 +985,16 @@ class MainWindow(QMainWindow):
             try:
                 self.store.check_case(self.period, trial)
             except UserError:
+                refused.append(key)
                 continue
             setattr(part, key, getattr(case, key))
         if part == stored:
-            return None
+            return None, refused
         try:
             self.store.update_case(self.period, part)
         except UserError:
-            return None
-        return part
+            return None, refused
+        return part, refused
 
     def _add(self, case: CaseRecord) -> None:
         self.case_editor.flush()
