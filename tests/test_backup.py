@@ -298,3 +298,30 @@ def test_no_replace_by_an_import_without_its_backup(store, db_path):
         load_into_store(store, raw, replace=True)
     assert "备份没有成功" in refused.value.message and "没有导入" in refused.value.message
     assert dbcontent.state(db_path) == before
+
+
+def test_a_burst_of_imports_does_not_push_out_the_newest_daily_copy(store, db_path, monkeypatch):
+    """The copy of how the data stood at the day's first start is the one to go back to when
+    a day's imports went wrong: copies made on events, however many, leave it (the newest
+    `backup_keep` copies are kept, and the newest daily copy besides)."""
+    from jianwang_desktop.core.interchange import dump_month, load_into_store
+
+    clock = Clock(monkeypatch, datetime(2015, 8, 3, 9, 0, 0))
+    store.add_case("2015-08", _case(store, "早上的"))
+    store.set_setting(backup.KEEP_SETTING, "3")
+    store.close()
+    with Store(db_path) as again:  # the day's first start: its daily copy
+        daily = [b for b in backup.list_backups(db_path) if b.reason == "daily"]
+        assert len(daily) == 1 and case_names(daily[0].path) == ["早上的"]
+        data = dump_month(again, "2015-08")
+        for minute in range(1, 6):  # five wrong files in a row
+            clock.when = datetime(2015, 8, 3, 9, minute, 0)
+            load_into_store(again, data.replace("早上的", f"错的{minute}").encode(), replace=True)
+    kept = backup.list_backups(db_path)
+    assert [b.reason for b in kept] == ["import"] * 3 + ["daily"]
+    assert kept[-1] == daily[0] and case_names(kept[-1].path) == ["早上的"]
+    # Once a newer daily copy exists, the older one goes as any copy past the newest three.
+    clock.when = datetime(2015, 8, 4, 9, 0, 0)
+    with Store(db_path):
+        pass
+    assert [b.reason for b in backup.list_backups(db_path)] == ["daily"] + ["import"] * 2

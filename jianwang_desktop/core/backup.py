@@ -5,7 +5,7 @@ file is open in WAL mode, which a file copy is not): automatically the first tim
 database is opened each day, before every schema migration, before a month is replaced
 by an imported data file, and on request (`backup_now`, e.g. before a 更正). A copy is written under a temporary name and renamed
 when complete, so a crash never leaves a half copy with a real name. The newest N are
-kept (setting `backup_keep`, default 30).
+kept (setting `backup_keep`, default 30), and the newest daily copy besides.
 """
 
 from __future__ import annotations
@@ -169,7 +169,13 @@ def _prune(db_path: Path, keep: int) -> None:
                 partial.unlink()
         except OSError:
             pass
-    for old in list_backups(db_path)[keep:]:
+    backups = list_backups(db_path)
+    # The newest daily copy (the data as the day began) is kept besides: a burst of copies
+    # made on events (imports replacing months, restores) must not push it out.
+    newest_daily = next((b for b in backups if b.reason == "daily"), None)
+    for old in backups[keep:]:
+        if old == newest_daily:
+            continue
         try:
             old.path.unlink()
         except OSError as e:  # a copy we cannot delete is harmless; the next prune retries
