@@ -273,7 +273,7 @@ def test_replacing_a_month_by_an_import_backs_it_up_first(store, db_path, tmp_pa
     assert backup.list_backups(db_path) == []  # an empty month: nothing to keep
     load_into_store(store, data.encode(), replace=True)
     made = backup.list_backups(db_path)
-    assert [(b.reason, b.label) for b in made] == [("import", "导入替换前")]
+    assert [(b.reason, b.label) for b in made] == [("import", "导入替换2015年8月前")]
     assert case_names(made[0].path) == ["原来的", "导入的"]  # August as it was, and September
     assert [c.name for c in store.load_cases("2015-08")] == ["导入的"]
 

@@ -375,13 +375,16 @@ def test_a_month_replaced_by_the_wrong_file_comes_back_from_its_import_backup(
     window = shown.open()
     window.menus.import_action.trigger()
     question = boxes[0][1]
-    assert "替换前的数据会先自动备份" in question and "工具 → 备份与恢复…" in question
+    assert "替换前的数据会先自动备份(类型“导入替换2015年8月前”)" in question
+    assert "工具 → 备份与恢复…" in question
     assert "不能恢复" not in question
     assert len(cases_shown(window)) == 1 and music_filed(window) == 99
 
     dialog = open_backups(window)
     newest = dialog.selected()
-    assert newest.reason == "import" and dialog.model.index(0, 1).data() == "导入替换前"
+    # Which month it was taken for, in the list and in the question: one per replace.
+    assert newest.reason == "import" and dialog.model.index(0, 1).data() == "导入替换2015年8月前"
     dialog.restore_button.click()
+    assert "的备份(导入替换2015年8月前)替换当前数据库?" in boxes[-2][1]
     shown.wait_started()
     assert cases_shown(shown.window) == right and music_filed(shown.window) != 99

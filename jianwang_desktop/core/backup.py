@@ -38,8 +38,9 @@ REASONS = {
     "restore": "恢复备份前",
 }
 _STAMP = "%Y-%m-%d-%H%M%S"
+# A copy made for one month (an import replacing it, its 更正) ends in that month: -import-2015-08.
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{4}-\d{2}-\d{2}-\d{6})(?:-(?P<seq>\d+))?"
-                   r"-(?P<reason>[a-z]+)\.db$")
+                   r"-(?P<reason>[a-z]+)(?:-(?P<period>\d{4}-\d{2}))?\.db$")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class BackupInfo:
     path: Path
     taken: datetime
     reason: str
+    period: str = ""  # the month it was made for (an import replacing it, its 更正), if one
 
     @property
     def name(self) -> str:
@@ -55,7 +57,13 @@ class BackupInfo:
 
     @property
     def label(self) -> str:
-        return REASONS.get(self.reason, self.reason)
+        """Why it was made; for one month, which: 导入替换2015年8月前, so that a clerk who
+        replaced several months can tell their copies apart."""
+        label = REASONS.get(self.reason, self.reason)
+        if self.period and label.endswith("前"):
+            year, month = self.period.split("-")
+            label = f"{label[:-1]}{year}年{int(month)}月前"
+        return label
 
     @property
     def when(self) -> str:
@@ -84,7 +92,8 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
             taken = _taken(match["stamp"])
         except ValueError:  # e.g. month 13: not a copy this program made; left alone
             continue
-        found.append((taken, int(match["seq"] or 1), BackupInfo(entry, taken, match["reason"])))
+        found.append((taken, int(match["seq"] or 1), BackupInfo(entry, taken, match["reason"],
+                                                                     match["period"] or "")))
     found.sort(key=lambda t: (t[0], t[1]), reverse=True)
     return [info for _, _, info in found]
 
@@ -116,26 +125,28 @@ def _keep_count(conn: sqlite3.Connection) -> int:
         return DEFAULT_KEEP
 
 
-def _free_name(db_path: Path, reason: str, now: datetime) -> Path:
-    """stem-date-time-reason.db; a second copy within the same second gets -2, -3, ..."""
+def _free_name(db_path: Path, reason: str, now: datetime, period: str = "") -> Path:
+    """stem-date-time-reason[-period].db; a second copy within the same second gets -2, -3, ..."""
     base = f"{Path(db_path).stem}-{now.strftime(_STAMP)}"
     same_second = [b for b in list_backups(db_path) if b.taken == now]
     seq = f"-{len(same_second) + 1}" if same_second else ""
-    return backup_folder(db_path) / f"{base}{seq}-{reason}.db"
+    return backup_folder(db_path) / f"{base}{seq}-{reason}{'-' + period if period else ''}.db"
 
 
 def copy_database(conn: sqlite3.Connection, db_path: Path, reason: str,
-                  prune: bool = True) -> BackupInfo:
+                  prune: bool = True, period: str = "") -> BackupInfo:
     """Snapshot the database behind `conn` into the backups folder; prune old copies."""
     if reason not in REASONS:
         raise ValueError(f"unknown backup reason {reason!r}")
+    if not re.fullmatch(r"\d{4}-\d{2}", period):
+        period = ""  # a name list_backups would not read: the copy unnamed for its month
     folder = backup_folder(db_path)
     now = datetime.now().replace(microsecond=0)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise UserError(f"无法创建备份文件夹 {folder}:{os_reason(e)}") from None
-    final = _free_name(db_path, reason, now)
+    final = _free_name(db_path, reason, now, period)
     partial = final.with_name("." + final.name + ".partial")
     try:
         target = sqlite3.connect(partial)
@@ -153,7 +164,7 @@ def copy_database(conn: sqlite3.Connection, db_path: Path, reason: str,
         raise UserError(f"无法写入备份 {final}:{os_reason(e)}。数据库本身没有改动。") from None
     if prune:
         _prune(db_path, _keep_count(conn))
-    return BackupInfo(final, now, reason)
+    return BackupInfo(final, now, reason, period)
 
 
 STALE_PARTIAL_SECONDS = 3600
@@ -182,9 +193,10 @@ def _prune(db_path: Path, keep: int) -> None:
             _warn("cannot remove old backup %s: %s", old.path, e)
 
 
-def backup_now(store: "Store", reason: str = "manual") -> BackupInfo:
-    """A copy of the open store's database now (before a 更正, or on request)."""
-    return copy_database(store.db.conn, store.path, reason)
+def backup_now(store: "Store", reason: str = "manual", period: str = "") -> BackupInfo:
+    """A copy of the open store's database now (before a 更正, or on request); `period`:
+    the month it is made for, named in the file and the label."""
+    return copy_database(store.db.conn, store.path, reason, period=period)
 
 
 def on_open(db: "Database", db_path: Path, migrating: bool) -> None:
