@@ -388,3 +388,33 @@ def test_a_month_replaced_by_the_wrong_file_comes_back_from_its_import_backup(
     assert "的备份(导入替换2015年8月前)替换当前数据库?" in boxes[-2][1]
     shown.wait_started()
     assert cases_shown(shown.window) == right and music_filed(shown.window) != 99
+
+
+def test_the_new_window_takes_the_old_ones_place_maximized_or_not(qtbot, store, shown, boxes,
+                                                                  monkeypatch):
+    """Where the old window was, at its size: a maximized one (a 1024×600 netbook) is fitted
+    to its place before being maximized, as at start (show_on_screen), since maximizing is
+    the window manager's to do and one may not (a kiosk session without one)."""
+    kept = backup.backup_now(store, "manual")
+    window = shown.open()
+    window.setGeometry(40, 30, 700, 500)
+    placed = window.geometry()
+    restore_from(shown, kept.name)
+    assert shown.window.geometry() == placed and not shown.window.isMaximized()
+
+    old = shown.window
+    old.showMaximized()
+    qtbot.waitUntil(old.isMaximized)
+    fitted = old.geometry()
+    # No window manager: showMaximized shows the window and leaves its size as it is.
+    monkeypatch.setattr(MainWindow, "showMaximized", lambda self: self.show())
+    monkeypatch.setattr(MainWindow, "isMaximized", lambda self: self is old)
+    restore_from(shown, kept.name)
+    assert shown.window is not old and shown.window.geometry() == fitted
+
+
+def restore_from(shown: Shown, name: str) -> None:
+    dialog = open_backups(shown.window)
+    choose(dialog, name)
+    dialog.restore_button.click()
+    shown.wait_started()
