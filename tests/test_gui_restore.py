@@ -418,3 +418,24 @@ def restore_from(shown: Shown, name: str) -> None:
     choose(dialog, name)
     dialog.restore_button.click()
     shown.wait_started()
+
+
+def test_a_damaged_backup_is_refused_before_any_question(qtbot, store, db_path, shown, boxes,
+                                                         tmp_path):
+    """Nothing is asked about a copy that cannot be restored, and nothing untrue said of it:
+    its exports could not be read, so it was said to predate every bundle exported."""
+    store.replace_month(sample_month(store.form))
+    kept = backup.backup_now(store, "manual")
+    kept.path.write_bytes(b"not a database" * 100)
+    out = tmp_path / "sent"
+    out.mkdir()
+    export_month(store, AUG, out)
+    window = shown.open()
+    before = dbcontent.full_dump(db_path)
+    dialog = open_backups(window)
+    choose(dialog, kept.name)
+    dialog.restore_button.click()
+    assert [kind for kind, _ in boxes] == ["warning"]
+    assert f"备份 {kept.name} 已损坏或不是本程序的数据库,不能用来恢复。" in boxes[0][1]
+    assert shown.window is window and dialog.isVisible()
+    assert dbcontent.full_dump(db_path) == before

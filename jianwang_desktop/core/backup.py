@@ -261,7 +261,8 @@ def _is_healthy(db_path: Path) -> bool:
         conn.close()
 
 
-def _check_backup(info: BackupInfo) -> None:
+def check_backup(info: BackupInfo) -> None:
+    """Refuse (UserError) a copy that is damaged or not a database of this program."""
     try:
         conn = sqlite3.connect(f"{info.path.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -345,7 +346,7 @@ def restore(db_path: Path, name: str | None = None) -> RestoreResult:
         chosen = next((b for b in backups if b.name == name), None)
         if chosen is None:
             raise UserError(f"没有名为 {name} 的备份。", ["用 jianwang backup list 查看可用的备份。"])
-    _check_backup(chosen)
+    check_backup(chosen)
     safety, aside = None, None
     with write_errors_as_user_errors(db_path, "没有恢复完成,数据库保持恢复前的内容。"):
         if db_path.exists() and not _is_healthy(db_path):

@@ -181,6 +181,11 @@ class BackupDialog(QDialog):
         if info is None:
             return
         refusal = self.restorer.refusal()
+        if not refusal:
+            try:  # a damaged copy: refused before anything is asked or said about it
+                backup.check_backup(info)
+            except UserError as e:
+                refusal = str(e)
         if refusal:
             QMessageBox.warning(self, self.tr("没有恢复"), refusal)
             return
