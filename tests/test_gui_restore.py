@@ -439,3 +439,39 @@ def test_a_damaged_backup_is_refused_before_any_question(qtbot, store, db_path, 
     assert f"备份 {kept.name} 已损坏或不是本程序的数据库,不能用来恢复。" in boxes[0][1]
     assert shown.window is window and dialog.isVisible()
     assert dbcontent.full_dump(db_path) == before
+
+
+def test_the_question_names_bundles_received_since_the_backup(qtbot, store, db_path, shown,
+                                                              boxes, tmp_path, monkeypatch):
+    """At a 市(州)版权局 the departments' bundles imported after the backup are forgotten by
+    restoring it (the 本市汇总 loses them): the question says which, to import again."""
+    from bundle_fixture import write_test_bundle
+
+    from jianwang_desktop.core.domain import Profile
+    from jianwang_desktop.core.receiving import import_file
+    from jianwang_desktop.gui import backup_dialog
+
+    kept = backup.backup_now(store, "manual")
+    police = Profile("绵阳市", "公安局", "绵阳市公安局", "李四", "13812345678")
+    for period in (AUG, "2015-07"):
+        (tmp_path / period).mkdir()
+        import_file(store, write_test_bundle(tmp_path / period, store.form, police,
+                                             sample_month(store.form, period)), trust_new=True)
+    window = shown.open()
+    dialog = open_backups(window)
+    choose(dialog, kept.name)
+    boxes.answer[0] = QMessageBox.StandardButton.No
+    dialog.restore_button.click()
+    assert [kind for kind, _ in boxes] == ["question"]
+    assert ("这份备份之后,本机导入过收到的数据包:绵阳市公安局2015年7月第1版、绵阳市公安局2015年8月第1版。"
+            "恢复后这些数据包不再有,需要重新导入。") in boxes[0][1]
+    assert "导出过" not in boxes[0][1]
+    # Many (a province receives hundreds): the first few named, and how many.
+    monkeypatch.setattr(backup_dialog, "LISTED", 1)
+    dialog.restore_button.click()
+    assert "本机导入过收到的数据包:绵阳市公安局2015年7月第1版等 2 个。恢复后" in boxes[1][1]
+    # Nothing received since a newer backup: nothing said.
+    newer = backup.backup_now(store, "manual")
+    dialog.refresh(select=newer.name)
+    dialog.restore_button.click()
+    assert "收到的数据包" not in boxes[2][1]

@@ -310,11 +310,25 @@ def exports_after(conn: sqlite3.Connection, info: BackupInfo,
     """(period, revision) of the campaign's bundles the open database records as exported
     and the backup does not: restoring it forgets them, unlocks those months, and their
     next export would repeat a revision already sent."""
-    def exported(source: sqlite3.Connection) -> set[tuple[str, int]]:
+    return _rows_since(conn, info, "SELECT period, revision FROM exports WHERE campaign = ?",
+                       [campaign])
+
+
+def received_after(conn: sqlite3.Connection, info: BackupInfo,
+                   campaign: str) -> list[tuple[str, str, int]]:
+    """(period, unit, revision) of the bundles received (a department's, a 市(州)'s) that
+    the open database holds and the backup does not: restoring it forgets them."""
+    rows = _rows_since(conn, info, "SELECT period, unit, revision, sha256 FROM received_bundles"
+                       " WHERE campaign = ?", [campaign])
+    return [row[:3] for row in rows]
+
+
+def _rows_since(conn: sqlite3.Connection, info: BackupInfo, sql: str, args: list) -> list[tuple]:
+    """The rows `sql` reads from the open database and not from the backup, sorted."""
+    def rows(source: sqlite3.Connection) -> set[tuple]:
         try:
-            return set(source.execute("SELECT period, revision FROM exports WHERE campaign = ?",
-                                      [campaign]).fetchall())
-        except sqlite3.DatabaseError:  # no exports table yet (a backup of an older schema)
+            return set(source.execute(sql, args).fetchall())
+        except sqlite3.DatabaseError:  # no such table yet (a backup of an older schema)
             return set()
 
     try:
@@ -322,7 +336,7 @@ def exports_after(conn: sqlite3.Connection, info: BackupInfo,
     except sqlite3.Error:
         return []  # restoring it is refused with its reason
     try:
-        return sorted(exported(conn) - exported(copy))
+        return sorted(rows(conn) - rows(copy))
     finally:
         copy.close()
 
