@@ -475,3 +475,24 @@ def test_the_question_names_bundles_received_since_the_backup(qtbot, store, db_p
     dialog.refresh(select=newer.name)
     dialog.restore_button.click()
     assert "收到的数据包" not in boxes[2][1]
+
+
+def test_no_restore_while_the_import_bundles_window_is_open(qtbot, store, shown, boxes):
+    """导入数据包 is a window of its own beside the main one, left open while bundles come in:
+    a restore closed it with the old window, its log of what was imported with it."""
+    kept = backup.backup_now(store, "manual")
+    window = shown.open()
+    window.menus.import_bundles()
+    imports = window.menus.import_dialog
+    imports.log.appendPlainText("已导入:绵阳市公安局 2015年8月 第1版")
+    assert imports.isVisible()
+    dialog = open_backups(window)
+    choose(dialog, kept.name)
+    dialog.restore_button.click()
+    assert boxes == [("warning", "现在不能恢复备份:“导入数据包”窗口还开着,请先关闭它再恢复。")]
+    assert shown.window is window and imports.isVisible() and dialog.isVisible()
+
+    imports.close()
+    dialog.restore_button.click()
+    assert boxes[-1][0] == "information" and shown.window is not window
+    shown.wait_started()
