@@ -1057,7 +1057,7 @@ class MainWindow(QMainWindow):
 
     def busy_text(self) -> str:
         """Why the database cannot be closed under the window now (a worker thread reads,
-        checks, exports or imports), or ""."""
+        checks, exports or imports; 导入数据包 is open), or ""."""
         from .background import busy
 
         if self.menus.exporting:
