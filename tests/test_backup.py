@@ -114,6 +114,21 @@ def test_two_copies_in_one_second_get_distinct_names(store, db_path, monkeypatch
     assert backup.list_backups(db_path)[0] == second
 
 
+def test_copies_in_one_second_keep_distinct_names_after_pruning(store, db_path, monkeypatch):
+    """The next number after the highest of that second, not after how many are left: once
+    the first had been pruned, a fourth copy took the third's name and replaced it."""
+    Clock(monkeypatch, datetime(2015, 8, 3, 9, 0, 0))
+    store.set_setting(backup.KEEP_SETTING, "2")
+    made = []
+    for i in range(4):
+        store.set_cell("2015-08", "音乐", "filed", i)
+        made.append(backup.backup_now(store))
+    assert len({b.name for b in made}) == 4
+    assert backup.list_backups(db_path) == made[:1:-1]
+    with Store(made[2].path) as third:
+        assert third.load_grid("2015-08")["音乐"]["filed"] == 2
+
+
 def test_a_copy_is_made_before_a_migration(db_path, monkeypatch):
     fill(db_path, "升级前")
 

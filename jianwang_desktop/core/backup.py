@@ -126,10 +126,12 @@ def _keep_count(conn: sqlite3.Connection) -> int:
 
 
 def _free_name(db_path: Path, reason: str, now: datetime, period: str = "") -> Path:
-    """stem-date-time-reason[-period].db; a second copy within the same second gets -2, -3, ..."""
+    """stem-date-time-reason[-period].db; a second copy within the same second gets -2, -3, ...
+    (after the highest of that second: one of them may have been pruned)."""
     base = f"{Path(db_path).stem}-{now.strftime(_STAMP)}"
-    same_second = [b for b in list_backups(db_path) if b.taken == now]
-    seq = f"-{len(same_second) + 1}" if same_second else ""
+    same_second = [int(_NAME.match(b.name)["seq"] or 1)
+                   for b in list_backups(db_path) if b.taken == now]
+    seq = f"-{max(same_second) + 1}" if same_second else ""
     return backup_folder(db_path) / f"{base}{seq}-{reason}{'-' + period if period else ''}.db"
 
 
