@@ -112,11 +112,11 @@ def test_the_audit_is_in_the_same_transaction_as_the_change(exported, monkeypatc
 def test_a_correction_makes_a_backup_first(exported):
     exported.start_correction(AUG, "原因")
     made = [b for b in backup.list_backups(exported.path) if b.reason == "correction"]
-    assert len(made) == 1 and made[0].label == "更正前"
+    assert len(made) == 1 and made[0].label == "更正2015年8月前"
 
 
 def test_no_correction_without_its_backup(exported, monkeypatch):
-    def fail(store, reason):
+    def fail(store, reason, period=""):
         raise UserError("磁盘空间已满。")
 
     monkeypatch.setattr(backup, "backup_now", fail)

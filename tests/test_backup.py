@@ -114,6 +114,21 @@ def test_two_copies_in_one_second_get_distinct_names(store, db_path, monkeypatch
     assert backup.list_backups(db_path)[0] == second
 
 
+def test_copies_in_one_second_keep_distinct_names_after_pruning(store, db_path, monkeypatch):
+    """The next number after the highest of that second, not after how many are left: once
+    the first had been pruned, a fourth copy took the third's name and replaced it."""
+    Clock(monkeypatch, datetime(2015, 8, 3, 9, 0, 0))
+    store.set_setting(backup.KEEP_SETTING, "2")
+    made = []
+    for i in range(4):
+        store.set_cell("2015-08", "音乐", "filed", i)
+        made.append(backup.backup_now(store))
+    assert len({b.name for b in made}) == 4
+    assert backup.list_backups(db_path) == made[:1:-1]
+    with Store(made[2].path) as third:
+        assert third.load_grid("2015-08")["音乐"]["filed"] == 2
+
+
 def test_a_copy_is_made_before_a_migration(db_path, monkeypatch):
     fill(db_path, "升级前")
 
@@ -273,7 +288,7 @@ def test_replacing_a_month_by_an_import_backs_it_up_first(store, db_path, tmp_pa
     assert backup.list_backups(db_path) == []  # an empty month: nothing to keep
     load_into_store(store, data.encode(), replace=True)
     made = backup.list_backups(db_path)
-    assert [(b.reason, b.label) for b in made] == [("import", "导入替换前")]
+    assert [(b.reason, b.label) for b in made] == [("import", "导入替换2015年8月前")]
     assert case_names(made[0].path) == ["原来的", "导入的"]  # August as it was, and September
     assert [c.name for c in store.load_cases("2015-08")] == ["导入的"]
 
@@ -298,3 +313,30 @@ def test_no_replace_by_an_import_without_its_backup(store, db_path):
         load_into_store(store, raw, replace=True)
     assert "备份没有成功" in refused.value.message and "没有导入" in refused.value.message
     assert dbcontent.state(db_path) == before
+
+
+def test_a_burst_of_imports_does_not_push_out_the_newest_daily_copy(store, db_path, monkeypatch):
+    """The copy of how the data stood at the day's first start is the one to go back to when
+    a day's imports went wrong: copies made on events, however many, leave it (the newest
+    `backup_keep` copies are kept, and the newest daily copy besides)."""
+    from jianwang_desktop.core.interchange import dump_month, load_into_store
+
+    clock = Clock(monkeypatch, datetime(2015, 8, 3, 9, 0, 0))
+    store.add_case("2015-08", _case(store, "早上的"))
+    store.set_setting(backup.KEEP_SETTING, "3")
+    store.close()
+    with Store(db_path) as again:  # the day's first start: its daily copy
+        daily = [b for b in backup.list_backups(db_path) if b.reason == "daily"]
+        assert len(daily) == 1 and case_names(daily[0].path) == ["早上的"]
+        data = dump_month(again, "2015-08")
+        for minute in range(1, 6):  # five wrong files in a row
+            clock.when = datetime(2015, 8, 3, 9, minute, 0)
+            load_into_store(again, data.replace("早上的", f"错的{minute}").encode(), replace=True)
+    kept = backup.list_backups(db_path)
+    assert [b.reason for b in kept] == ["import"] * 3 + ["daily"]
+    assert kept[-1] == daily[0] and case_names(kept[-1].path) == ["早上的"]
+    # Once a newer daily copy exists, the older one goes as any copy past the newest three.
+    clock.when = datetime(2015, 8, 4, 9, 0, 0)
+    with Store(db_path):
+        pass
+    assert [b.reason for b in backup.list_backups(db_path)] == ["daily"] + ["import"] * 2

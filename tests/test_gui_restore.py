@@ -375,13 +375,124 @@ def test_a_month_replaced_by_the_wrong_file_comes_back_from_its_import_backup(
     window = shown.open()
     window.menus.import_action.trigger()
     question = boxes[0][1]
-    assert "替换前的数据会先自动备份" in question and "工具 → 备份与恢复…" in question
+    assert "替换前的数据会先自动备份(类型“导入替换2015年8月前”)" in question
+    assert "工具 → 备份与恢复…" in question
     assert "不能恢复" not in question
     assert len(cases_shown(window)) == 1 and music_filed(window) == 99
 
     dialog = open_backups(window)
     newest = dialog.selected()
-    assert newest.reason == "import" and dialog.model.index(0, 1).data() == "导入替换前"
+    # Which month it was taken for, in the list and in the question: one per replace.
+    assert newest.reason == "import" and dialog.model.index(0, 1).data() == "导入替换2015年8月前"
     dialog.restore_button.click()
+    assert "的备份(导入替换2015年8月前)替换当前数据库?" in boxes[-2][1]
     shown.wait_started()
     assert cases_shown(shown.window) == right and music_filed(shown.window) != 99
+
+
+def test_the_new_window_takes_the_old_ones_place_maximized_or_not(qtbot, store, shown, boxes,
+                                                                  monkeypatch):
+    """Where the old window was, at its size: a maximized one (a 1024×600 netbook) is fitted
+    to its place before being maximized, as at start (show_on_screen), since maximizing is
+    the window manager's to do and one may not (a kiosk session without one)."""
+    kept = backup.backup_now(store, "manual")
+    window = shown.open()
+    window.setGeometry(40, 30, 700, 500)
+    placed = window.geometry()
+    restore_from(shown, kept.name)
+    assert shown.window.geometry() == placed and not shown.window.isMaximized()
+
+    old = shown.window
+    old.showMaximized()
+    qtbot.waitUntil(old.isMaximized)
+    fitted = old.geometry()
+    # No window manager: showMaximized shows the window and leaves its size as it is.
+    monkeypatch.setattr(MainWindow, "showMaximized", lambda self: self.show())
+    monkeypatch.setattr(MainWindow, "isMaximized", lambda self: self is old)
+    restore_from(shown, kept.name)
+    assert shown.window is not old and shown.window.geometry() == fitted
+
+
+def restore_from(shown: Shown, name: str) -> None:
+    dialog = open_backups(shown.window)
+    choose(dialog, name)
+    dialog.restore_button.click()
+    shown.wait_started()
+
+
+def test_a_damaged_backup_is_refused_before_any_question(qtbot, store, db_path, shown, boxes,
+                                                         tmp_path):
+    """Nothing is asked about a copy that cannot be restored, and nothing untrue said of it:
+    its exports could not be read, so it was said to predate every bundle exported."""
+    store.replace_month(sample_month(store.form))
+    kept = backup.backup_now(store, "manual")
+    kept.path.write_bytes(b"not a database" * 100)
+    out = tmp_path / "sent"
+    out.mkdir()
+    export_month(store, AUG, out)
+    window = shown.open()
+    before = dbcontent.full_dump(db_path)
+    dialog = open_backups(window)
+    choose(dialog, kept.name)
+    dialog.restore_button.click()
+    assert [kind for kind, _ in boxes] == ["warning"]
+    assert f"备份 {kept.name} 已损坏或不是本程序的数据库,不能用来恢复。" in boxes[0][1]
+    assert shown.window is window and dialog.isVisible()
+    assert dbcontent.full_dump(db_path) == before
+
+
+def test_the_question_names_bundles_received_since_the_backup(qtbot, store, db_path, shown,
+                                                              boxes, tmp_path, monkeypatch):
+    """At a 市(州)版权局 the departments' bundles imported after the backup are forgotten by
+    restoring it (the 本市汇总 loses them): the question says which, to import again."""
+    from bundle_fixture import write_test_bundle
+
+    from jianwang_desktop.core.domain import Profile
+    from jianwang_desktop.core.receiving import import_file
+    from jianwang_desktop.gui import backup_dialog
+
+    kept = backup.backup_now(store, "manual")
+    police = Profile("绵阳市", "公安局", "绵阳市公安局", "李四", "13812345678")
+    for period in (AUG, "2015-07"):
+        (tmp_path / period).mkdir()
+        import_file(store, write_test_bundle(tmp_path / period, store.form, police,
+                                             sample_month(store.form, period)), trust_new=True)
+    window = shown.open()
+    dialog = open_backups(window)
+    choose(dialog, kept.name)
+    boxes.answer[0] = QMessageBox.StandardButton.No
+    dialog.restore_button.click()
+    assert [kind for kind, _ in boxes] == ["question"]
+    assert ("这份备份之后,本机导入过收到的数据包:绵阳市公安局2015年7月第1版、绵阳市公安局2015年8月第1版。"
+            "恢复后这些数据包不再有,需要重新导入。") in boxes[0][1]
+    assert "导出过" not in boxes[0][1]
+    # Many (a province receives hundreds): the first few named, and how many.
+    monkeypatch.setattr(backup_dialog, "LISTED", 1)
+    dialog.restore_button.click()
+    assert "本机导入过收到的数据包:绵阳市公安局2015年7月第1版等 2 个。恢复后" in boxes[1][1]
+    # Nothing received since a newer backup: nothing said.
+    newer = backup.backup_now(store, "manual")
+    dialog.refresh(select=newer.name)
+    dialog.restore_button.click()
+    assert "收到的数据包" not in boxes[2][1]
+
+
+def test_no_restore_while_the_import_bundles_window_is_open(qtbot, store, shown, boxes):
+    """导入数据包 is a window of its own beside the main one, left open while bundles come in:
+    a restore closed it with the old window, its log of what was imported with it."""
+    kept = backup.backup_now(store, "manual")
+    window = shown.open()
+    window.menus.import_bundles()
+    imports = window.menus.import_dialog
+    imports.log.appendPlainText("已导入:绵阳市公安局 2015年8月 第1版")
+    assert imports.isVisible()
+    dialog = open_backups(window)
+    choose(dialog, kept.name)
+    dialog.restore_button.click()
+    assert boxes == [("warning", "现在不能恢复备份:“导入数据包”窗口还开着,请先关闭它再恢复。")]
+    assert shown.window is window and imports.isVisible() and dialog.isVisible()
+
+    imports.close()
+    dialog.restore_button.click()
+    assert boxes[-1][0] == "information" and shown.window is not window
+    shown.wait_started()

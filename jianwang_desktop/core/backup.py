@@ -5,7 +5,7 @@ file is open in WAL mode, which a file copy is not): automatically the first tim
 database is opened each day, before every schema migration, before a month is replaced
 by an imported data file, and on request (`backup_now`, e.g. before a 更正). A copy is written under a temporary name and renamed
 when complete, so a crash never leaves a half copy with a real name. The newest N are
-kept (setting `backup_keep`, default 30).
+kept (setting `backup_keep`, default 30), and the newest daily copy besides.
 """
 
 from __future__ import annotations
@@ -38,8 +38,9 @@ REASONS = {
     "restore": "恢复备份前",
 }
 _STAMP = "%Y-%m-%d-%H%M%S"
+# A copy made for one month (an import replacing it, its 更正) ends in that month: -import-2015-08.
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{4}-\d{2}-\d{2}-\d{6})(?:-(?P<seq>\d+))?"
-                   r"-(?P<reason>[a-z]+)\.db$")
+                   r"-(?P<reason>[a-z]+)(?:-(?P<period>\d{4}-\d{2}))?\.db$")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class BackupInfo:
     path: Path
     taken: datetime
     reason: str
+    period: str = ""  # the month it was made for (an import replacing it, its 更正), if one
 
     @property
     def name(self) -> str:
@@ -55,7 +57,13 @@ class BackupInfo:
 
     @property
     def label(self) -> str:
-        return REASONS.get(self.reason, self.reason)
+        """Why it was made; for one month, which: 导入替换2015年8月前, so that a clerk who
+        replaced several months can tell their copies apart."""
+        label = REASONS.get(self.reason, self.reason)
+        if self.period and label.endswith("前"):
+            year, month = self.period.split("-")
+            label = f"{label[:-1]}{year}年{int(month)}月前"
+        return label
 
     @property
     def when(self) -> str:
@@ -84,7 +92,8 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
             taken = _taken(match["stamp"])
         except ValueError:  # e.g. month 13: not a copy this program made; left alone
             continue
-        found.append((taken, int(match["seq"] or 1), BackupInfo(entry, taken, match["reason"])))
+        found.append((taken, int(match["seq"] or 1), BackupInfo(entry, taken, match["reason"],
+                                                                     match["period"] or "")))
     found.sort(key=lambda t: (t[0], t[1]), reverse=True)
     return [info for _, _, info in found]
 
@@ -116,26 +125,30 @@ def _keep_count(conn: sqlite3.Connection) -> int:
         return DEFAULT_KEEP
 
 
-def _free_name(db_path: Path, reason: str, now: datetime) -> Path:
-    """stem-date-time-reason.db; a second copy within the same second gets -2, -3, ..."""
+def _free_name(db_path: Path, reason: str, now: datetime, period: str = "") -> Path:
+    """stem-date-time-reason[-period].db; a second copy within the same second gets -2, -3, ...
+    (after the highest of that second: one of them may have been pruned)."""
     base = f"{Path(db_path).stem}-{now.strftime(_STAMP)}"
-    same_second = [b for b in list_backups(db_path) if b.taken == now]
-    seq = f"-{len(same_second) + 1}" if same_second else ""
-    return backup_folder(db_path) / f"{base}{seq}-{reason}.db"
+    same_second = [int(_NAME.match(b.name)["seq"] or 1)
+                   for b in list_backups(db_path) if b.taken == now]
+    seq = f"-{max(same_second) + 1}" if same_second else ""
+    return backup_folder(db_path) / f"{base}{seq}-{reason}{'-' + period if period else ''}.db"
 
 
 def copy_database(conn: sqlite3.Connection, db_path: Path, reason: str,
-                  prune: bool = True) -> BackupInfo:
+                  prune: bool = True, period: str = "") -> BackupInfo:
     """Snapshot the database behind `conn` into the backups folder; prune old copies."""
     if reason not in REASONS:
         raise ValueError(f"unknown backup reason {reason!r}")
+    if not re.fullmatch(r"\d{4}-\d{2}", period):
+        period = ""  # a name list_backups would not read: the copy unnamed for its month
     folder = backup_folder(db_path)
     now = datetime.now().replace(microsecond=0)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise UserError(f"无法创建备份文件夹 {folder}:{os_reason(e)}") from None
-    final = _free_name(db_path, reason, now)
+    final = _free_name(db_path, reason, now, period)
     partial = final.with_name("." + final.name + ".partial")
     try:
         target = sqlite3.connect(partial)
@@ -153,7 +166,7 @@ def copy_database(conn: sqlite3.Connection, db_path: Path, reason: str,
         raise UserError(f"无法写入备份 {final}:{os_reason(e)}。数据库本身没有改动。") from None
     if prune:
         _prune(db_path, _keep_count(conn))
-    return BackupInfo(final, now, reason)
+    return BackupInfo(final, now, reason, period)
 
 
 STALE_PARTIAL_SECONDS = 3600
@@ -169,16 +182,23 @@ def _prune(db_path: Path, keep: int) -> None:
                 partial.unlink()
         except OSError:
             pass
-    for old in list_backups(db_path)[keep:]:
+    backups = list_backups(db_path)
+    # The newest daily copy (the data as the day began) is kept besides: a burst of copies
+    # made on events (imports replacing months, restores) must not push it out.
+    newest_daily = next((b for b in backups if b.reason == "daily"), None)
+    for old in backups[keep:]:
+        if old == newest_daily:
+            continue
         try:
             old.path.unlink()
         except OSError as e:  # a copy we cannot delete is harmless; the next prune retries
             _warn("cannot remove old backup %s: %s", old.path, e)
 
 
-def backup_now(store: "Store", reason: str = "manual") -> BackupInfo:
-    """A copy of the open store's database now (before a 更正, or on request)."""
-    return copy_database(store.db.conn, store.path, reason)
+def backup_now(store: "Store", reason: str = "manual", period: str = "") -> BackupInfo:
+    """A copy of the open store's database now (before a 更正, or on request); `period`:
+    the month it is made for, named in the file and the label."""
+    return copy_database(store.db.conn, store.path, reason, period=period)
 
 
 def on_open(db: "Database", db_path: Path, migrating: bool) -> None:
@@ -243,7 +263,8 @@ def _is_healthy(db_path: Path) -> bool:
         conn.close()
 
 
-def _check_backup(info: BackupInfo) -> None:
+def check_backup(info: BackupInfo) -> None:
+    """Refuse (UserError) a copy that is damaged or not a database of this program."""
     try:
         conn = sqlite3.connect(f"{info.path.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -291,11 +312,25 @@ def exports_after(conn: sqlite3.Connection, info: BackupInfo,
     """(period, revision) of the campaign's bundles the open database records as exported
     and the backup does not: restoring it forgets them, unlocks those months, and their
     next export would repeat a revision already sent."""
-    def exported(source: sqlite3.Connection) -> set[tuple[str, int]]:
+    return _rows_since(conn, info, "SELECT period, revision FROM exports WHERE campaign = ?",
+                       [campaign])
+
+
+def received_after(conn: sqlite3.Connection, info: BackupInfo,
+                   campaign: str) -> list[tuple[str, str, int]]:
+    """(period, unit, revision) of the bundles received (a department's, a 市(州)'s) that
+    the open database holds and the backup does not: restoring it forgets them."""
+    rows = _rows_since(conn, info, "SELECT period, unit, revision, sha256 FROM received_bundles"
+                       " WHERE campaign = ?", [campaign])
+    return [row[:3] for row in rows]
+
+
+def _rows_since(conn: sqlite3.Connection, info: BackupInfo, sql: str, args: list) -> list[tuple]:
+    """The rows `sql` reads from the open database and not from the backup, sorted."""
+    def rows(source: sqlite3.Connection) -> set[tuple]:
         try:
-            return set(source.execute("SELECT period, revision FROM exports WHERE campaign = ?",
-                                      [campaign]).fetchall())
-        except sqlite3.DatabaseError:  # no exports table yet (a backup of an older schema)
+            return set(source.execute(sql, args).fetchall())
+        except sqlite3.DatabaseError:  # no such table yet (a backup of an older schema)
             return set()
 
     try:
@@ -303,7 +338,7 @@ def exports_after(conn: sqlite3.Connection, info: BackupInfo,
     except sqlite3.Error:
         return []  # restoring it is refused with its reason
     try:
-        return sorted(exported(conn) - exported(copy))
+        return sorted(rows(conn) - rows(copy))
     finally:
         copy.close()
 
@@ -327,7 +362,7 @@ def restore(db_path: Path, name: str | None = None) -> RestoreResult:
         chosen = next((b for b in backups if b.name == name), None)
         if chosen is None:
             raise UserError(f"没有名为 {name} 的备份。", ["用 jianwang backup list 查看可用的备份。"])
-    _check_backup(chosen)
+    check_backup(chosen)
     safety, aside = None, None
     with write_errors_as_user_errors(db_path, "没有恢复完成,数据库保持恢复前的内容。"):
         if db_path.exists() and not _is_healthy(db_path):

@@ -353,7 +353,7 @@ def load_into_store(store: Store, raw: bytes, replace: bool = False) -> MonthDat
         from . import backup
 
         try:
-            backup.backup_now(store, "import")
+            backup.backup_now(store, "import", month.period)
         except UserError as e:
             raise UserError("整月替换前必须先备份数据库,但备份没有成功;没有导入,数据不变。",
                             [e.message, *e.details]) from None

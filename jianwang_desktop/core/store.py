@@ -499,7 +499,7 @@ class Store:
             raise UserError(f"更正原因{problem}。")
         self._refuse_unless_correctable(period)
         try:
-            backup.backup_now(self, "correction")
+            backup.backup_now(self, "correction", period)
         except UserError as e:
             raise UserError("更正前必须先备份数据库,但备份没有成功;没有开启更正。",
                             [e.message, *e.details]) from None

@@ -52,6 +52,9 @@ def size_text(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, size // 1024)} KB"
 
 
+LISTED = 6  # received bundles named in the question before restoring
+
+
 class BackupListModel(QAbstractTableModel):
     TIME, LABEL, SIZE, NAME = range(4)
 
@@ -160,7 +163,8 @@ class BackupDialog(QDialog):
         else:
             after = self.tr("所有月份的数据、单位信息和导出、更正记录都会回到备份时的样子。"
                             "替换前会先备份当前数据(类型“恢复备份前”),需要时可以再恢复回来。")
-            lost = backup.exports_after(self.store.db.conn, info, self.store.form.campaign)
+            conn, form = self.store.db.conn, self.store.form
+            lost = backup.exports_after(conn, info, form.campaign)
             if lost:
                 after += "\n\n" + self.tr(
                     "注意:这份备份之后,本机导出过 {bundles}。恢复后这些导出记录不再有,这些月份解除锁定,"
@@ -168,6 +172,15 @@ class BackupDialog(QDialog):
                     "请尽量选导出之后的备份。").format(bundles="、".join(
                         self.tr("{month}第{n}版").format(month=self.store.form.month(p).label, n=r)
                         for p, r in lost))
+            received = backup.received_after(conn, info, form.campaign)
+            if received:  # a province may have received hundreds: the first few named
+                named = "、".join(self.tr("{unit}{month}第{n}版").format(
+                    unit=u, month=form.month(p).label, n=r) for p, u, r in received[:LISTED])
+                if len(received) > LISTED:
+                    named += self.tr("等 {n} 个").format(n=len(received))
+                after += "\n\n" + self.tr(
+                    "这份备份之后,本机导入过收到的数据包:{bundles}。恢复后这些数据包不再有,需要重新导入。"
+                ).format(bundles=named)
         answer = QMessageBox.question(
             self, self.tr("恢复备份"),
             self.tr("用 {when} 的备份({label})替换当前数据库?\n\n{after}").format(
@@ -181,6 +194,11 @@ class BackupDialog(QDialog):
         if info is None:
             return
         refusal = self.restorer.refusal()
+        if not refusal:
+            try:  # a damaged copy: refused before anything is asked or said about it
+                backup.check_backup(info)
+            except UserError as e:
+                refusal = str(e)
         if refusal:
             QMessageBox.warning(self, self.tr("没有恢复"), refusal)
             return

@@ -102,10 +102,12 @@ class WindowRestorer:
             new.select_month(old.period)
         if new.role == old.role:
             new.tabs.setCurrentIndex(old.tabs.currentIndex())
+        # Fitted first, maximized or not: maximizing is the window manager's to do, and
+        # without one the new window would keep its own size, past a netbook's screen.
+        new.setGeometry(old.geometry())
         if old.isMaximized():
             new.showMaximized()
         else:
-            new.setGeometry(old.geometry())
             new.show()
         old.replaced = True
         old.close()

@@ -1066,13 +1066,16 @@ class MainWindow(QMainWindow):
 
     def busy_text(self) -> str:
         """Why the database cannot be closed under the window now (a worker thread reads,
-        checks, exports or imports), or ""."""
+        checks, exports or imports; 导入数据包 is open), or ""."""
         from .background import busy
 
         if self.menus.exporting:
             return self.tr("正在导出签名数据包,请等导出完成后再试。")
         if self.loading or self.checking or self._reading_statuses or busy():
             return self.tr("正在后台读取、校验、导入或导出数据,请等它完成后再试。")
+        imports = self.menus.import_dialog
+        if imports is not None and imports.isVisible():  # a window of its own, closed with this
+            return self.tr("“导入数据包”窗口还开着,请先关闭它再恢复。")
         return ""
 
     def closeEvent(self, event) -> None:

@@ -276,7 +276,7 @@ class MainMenus(QObject):
             answer = QMessageBox.question(
                 self.window, self.tr("导入数据文件"),
                 self.tr("{month}已有数据。用文件中的数据整月替换吗?\n\n替换前的数据会先自动备份"
-                        "(类型“导入替换前”),需要时可用“工具 → 备份与恢复…”恢复。").format(month=label),
+                        "(类型“导入替换{month}前”),需要时可用“工具 → 备份与恢复…”恢复。").format(month=label),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
