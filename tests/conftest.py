@@ -5,6 +5,13 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# No example may fail for taking long: hypothesis's default 200 ms deadline is a timed test,
+# and a store round trip on a busy machine (CI, or Xvfb sessions beside) passed it now and
+# then (test_interchange's round trip). Speed is measured in benchmarks/, not here.
+settings.register_profile("jianwang", deadline=None)
+settings.load_profile("jianwang")
 
 from jianwang_desktop.core.domain import Profile  # noqa: E402
 from jianwang_desktop.core.store import Store  # noqa: E402
