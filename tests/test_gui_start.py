@@ -425,3 +425,21 @@ def test_the_start_is_finished_even_without_a_paint_event_of_the_window_itself(
     window.show()
     qtbot.waitUntil(lambda: window._painted and not window.start_pending)
     assert window.findings_summary.text() and not window.undo_action.shortcut().isEmpty()
+
+
+def test_a_month_left_during_its_check_calls_no_window_deleted_meanwhile(qtbot, store):
+    """Leaving a month whose check still runs asks, a turn later, for the other months'
+    states: the window had to be there still. A restore (工具 → 备份与恢复…) closes and
+    deletes the window it replaces; the call then met a deleted C++ object."""
+    import shiboken6
+
+    from jianwang_desktop.gui.main_window import MainWindow
+
+    window = MainWindow(store, today=date(2015, 8, 20))
+    with qtbot.waitSignals([window.painted, window.started], timeout=5000):
+        window.show()
+    window.checking = True  # the month's check runs on a worker thread
+    window.select_month("2015-09")  # the clerk leaves it
+    window.close()
+    shiboken6.delete(window)  # as deleteLater does, before the next turn of the loop
+    qtbot.wait(50)  # an exception raised in that turn fails the test (pytest-qt)

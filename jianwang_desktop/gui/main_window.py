@@ -608,7 +608,9 @@ class MainWindow(QMainWindow):
             # Left before its own check said its state: the list works it out like the others'.
             self._states_to_fill.append(shown)
             if self._painted and not self._check_after_paint:
-                QTimer.singleShot(0, lambda: self.isVisible() and self._fill_month_states())
+                # (with the window as context: a window closed meanwhile, as a restore
+                # closes the one it replaces, is not called on)
+                QTimer.singleShot(0, self, lambda: self.isVisible() and self._fill_month_states())
         self.commit_open_edits()
         self.undo_stack.clear()
         self.show_message("")
