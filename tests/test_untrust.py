@@ -107,6 +107,32 @@ def test_a_removed_key_is_refused_at_import_while_its_earlier_bundles_stay(polic
         assert import_file(store, september).status == IMPORTED
 
 
+def test_a_key_removed_before_it_signed_anything_is_not_trusted_again_by_its_first_bundle(
+        tmp_path):
+    """A key trusted by mistake and removed before it was used had its first bundle taken for
+    a new office's first key: `--trust-new` (and the import window's question) imported it
+    and put the key back on the list."""
+    out = tmp_path / "out"
+    out.mkdir()
+    police = make_office(tmp_path, office_profile("绵阳市", "公安局"))
+    city = make_office(tmp_path, office_profile("绵阳市", "版权局"))
+    august = fill_and_export(police, "2015-08", random.Random(5), out)
+    key = installation_public_key(police.db)
+    with city.store() as store:
+        store.trust_key(key.fingerprint, key.base64, "绵阳市公安局", region="绵阳市",
+                        department="公安局")
+        store.untrust_key(key.fingerprint)
+        for trust_new in (False, True):
+            with pytest.raises(UserError) as e:
+                import_file(store, august, trust_new=trust_new)
+            assert "已从受信任列表中移除" in e.value.message
+        assert received(store) == [] and store.trusted_keys() == {}
+        store.trust_key(key.fingerprint, key.base64, "绵阳市公安局", region="绵阳市",
+                        department="公安局")  # trusted again on purpose: the removal is forgotten
+        assert not store.was_removed(key.fingerprint)
+        assert import_file(store, august).status == IMPORTED
+
+
 # ---------------------------------------------------------------- command line
 
 

@@ -224,6 +224,23 @@ def m005_trusted_key_office(db: Database) -> None:
         """)
 
 
+@migrations()
+def m006_removed_keys(db: Database) -> None:
+    # A key the clerk stopped trusting (工具 → 受信任的公钥… 移除所选…, `trust remove`) is
+    # remembered: its next bundle is refused as removed, never taken for a new office's
+    # first key (which `--trust-new` and the import window's question would trust again).
+    # Trusting it again on purpose (trust add, 添加公钥文件…) forgets the removal.
+    _run(db, """
+        CREATE TABLE removed_keys (
+            fingerprint TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            region TEXT,
+            department TEXT,
+            removed TEXT NOT NULL
+        )
+        """)
+
+
 def _run(db: Database, script: str) -> None:
     # One statement at a time: executescript() would commit the migration's transaction.
     for statement in script.split(";"):

@@ -195,7 +195,7 @@ def _check_key(store, sender: Sender, manifest: dict, result, trust_new: bool) -
     if result.trust_note:  # on the trust list, but for another office or for none
         raise UserError(f"{manifest['unit']}的数据包未导入:{result.trust_note}。",
                         ["一个公钥只代表一个单位;请与对方核实。"])
-    if fp in office_keys:  # it signed bundles imported before, then was removed from the list
+    if fp in office_keys or store.was_removed(fp):  # trusted once, then removed from the list
         raise UserError(
             f"{manifest['unit']}的公钥(指纹 {grouped(fp)})已从受信任列表中移除,未导入。",
             ["以前用这个公钥导入的数据包仍保留。若对方仍在使用这个密钥,请通过电话或盖章公函与对方"

@@ -578,6 +578,8 @@ class Store:
                     "INSERT INTO trusted_keys (fingerprint, public_key, label, added, region, "
                     "department) VALUES (?, ?, ?, ?, ?, ?)",
                     [fingerprint, public_key, label, _now(), region, department])
+                # trusted again on purpose: its removal is forgotten
+                self.db.execute("DELETE FROM removed_keys WHERE fingerprint = ?", [fingerprint])
                 return True
             if row[1] and (row[1], row[2]) != (region, department):
                 raise UserError(
@@ -591,12 +593,18 @@ class Store:
                 "WHERE fingerprint = ?", [region, department, label, fingerprint])
             return True
 
+    def was_removed(self, fingerprint: str) -> bool:
+        """The key was trusted, then removed (untrust_key), and not trusted again since."""
+        return self.db.execute("SELECT 1 FROM removed_keys WHERE fingerprint = ?",
+                               [fingerprint]).fetchone() is not None
+
     def untrust_key(self, fingerprint: str) -> tuple[str, str, tuple[str, str] | None]:
         """Stop trusting a key (a lost PC, a key trusted by mistake): (fingerprint, label,
         office) of the key removed. `fingerprint` as shown (grouped, any case) or raw.
 
         Bundles imported with it stay; a later bundle it signs is then untrusted at verify
-        and refused at import (receiving._check_key). Trusting is not logged, nor is this."""
+        and refused at import (receiving._check_key), `--trust-new` or not: the removal is
+        remembered (removed_keys) until the key is trusted again on purpose (trust_key)."""
         from .signing import grouped, parse_fingerprint
 
         fp = parse_fingerprint(fingerprint)
@@ -609,6 +617,9 @@ class Store:
                                 ["受信任的公钥及其指纹见“工具 → 受信任的公钥…”,"
                                  "命令行用 jianwang trust list 查看。"])
             self.db.execute("DELETE FROM trusted_keys WHERE fingerprint = ?", [fp])
+            self.db.execute(
+                "INSERT OR REPLACE INTO removed_keys (fingerprint, label, region, department, "
+                "removed) VALUES (?, ?, ?, ?, ?)", [fp, *row, _now()])
         label, region, department = row
         return fp, label, (region, department) if region and department else None
 
