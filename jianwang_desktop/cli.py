@@ -449,18 +449,8 @@ def cmd_trust(args) -> int:
     return EXIT_OK
 
 
-def _trusted_unit(label: str, office: tuple[str, str] | None) -> str:
-    """The office a trusted key signs for, with its label when that says something else."""
-    from .core.domain import geography
-
-    if office is None:
-        return f"{label}(未注明单位,不对任何单位受信任)"
-    unit = geography().default_unit(*office)
-    return unit if label == unit else f"{unit}(备注:{label})"
-
-
 def _trust_list(args) -> int:
-    from .core.signing import TRUST_ADD_HOW, grouped
+    from .core.signing import TRUST_ADD_HOW, grouped, trusted_unit_text
 
     with _open_store(args) as store:
         keys = store.trusted_keys()
@@ -468,17 +458,19 @@ def _trust_list(args) -> int:
         print(f"受信任列表是空的。加入对方的公钥:{TRUST_ADD_HOW}。")
         return EXIT_OK
     print(f"受信任的公钥({len(keys)} 个):")
-    for fp, (_, label, office) in sorted(keys.items(), key=lambda item: item[1][1:]):
-        print(f"  {grouped(fp)}  {_trusted_unit(label, office)}")
+    # (by label, then office: a key trusted for no office has None, which cannot be compared)
+    for fp, (_, label, office) in sorted(keys.items(),
+                                          key=lambda item: (item[1][1], item[1][2] or ("", ""))):
+        print(f"  {grouped(fp)}  {trusted_unit_text(label, office)}")
     return EXIT_OK
 
 
 def _trust_remove(args) -> int:
-    from .core.signing import grouped
+    from .core.signing import grouped, trusted_unit_text
 
     with _open_store(args) as store:
         fp, label, office = store.untrust_key(" ".join(args.fingerprint))
-    print(f"已移除受信任的公钥:{_trusted_unit(label, office)},指纹 {grouped(fp)}")
+    print(f"已移除受信任的公钥:{trusted_unit_text(label, office)},指纹 {grouped(fp)}")
     print("以前用这个公钥导入的数据包仍保留;此后用它签名的数据包,验证时显示为未受信任,导入时拒绝。")
     return EXIT_OK
 

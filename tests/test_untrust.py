@@ -195,8 +195,27 @@ def answering(monkeypatch, answer):
 
 
 def select_row(dialog, fingerprint):
-    row = [fp for _, fp in dialog.model.rows].index(fingerprint)
+    row = [r[1] for r in dialog.model.rows].index(fingerprint)
     dialog.view.selectRow(row)
+
+
+def test_the_list_names_each_key_s_office_as_the_command_line_does(dialog, two_keys):
+    """The first column had the label alone (网信办(李四)), where `trust list` and the
+    questions name the office the key signs for."""
+    assert [dialog.model.cell(r, 0) for r in dialog.model.rows] == [
+        "绵阳市公安局", "绵阳市网信办(备注:网信办(李四))"]
+
+
+def test_trust_list_sorts_a_key_for_no_office_beside_one_with_the_same_label(store):
+    """Two keys of one label, one of them trusted for no office (as m005 leaves one):
+    sorting compared None with an office and `trust list` ended in a TypeError."""
+    store.trust_key(POLICE, "UE9MSUNF", "绵阳市公安局", region="绵阳市", department="公安局")
+    store.db.execute("INSERT INTO trusted_keys (fingerprint, public_key, label, added) "
+                     "VALUES (?, 'k', '绵阳市公安局', '2015-08-01')", [NET])
+    r = run_cli("trust", "list", db=store.path)
+    assert r.returncode == 0, r.stderr.decode()
+    out = r.stdout.decode()
+    assert "绵阳市公安局(未注明单位,不对任何单位受信任)" in out and grouped(POLICE) in out
 
 
 def test_remove_is_disabled_without_a_selection(dialog):
@@ -226,7 +245,7 @@ def test_answering_yes_removes_the_key_and_refreshes(dialog, two_keys, monkeypat
     select_row(dialog, POLICE)
     dialog.remove_button.click()
     assert list(two_keys.trusted_keys()) == [NET]
-    assert [fp for _, fp in dialog.model.rows] == [NET]
+    assert [r[1] for r in dialog.model.rows] == [NET]
     assert dialog.status_label.text().startswith(
         f"已移除受信任的公钥:绵阳市公安局,指纹 {grouped(POLICE)}")
     assert not dialog.remove_button.isEnabled()

@@ -54,6 +54,18 @@ def grouped(fp: str) -> str:
     return " ".join(fp[i:i + 4] for i in range(0, len(fp), 4))
 
 
+def trusted_unit_text(label: str, office: tuple[str, str] | None) -> str:
+    """The office a trusted key signs for, as the list, the command line and the questions
+    show it: with its label when that says something else, and a key trusted for no office
+    (as m005 leaves one) said to be so."""
+    from .domain import geography
+
+    if office is None:
+        return f"{label}(未注明单位,不对任何单位受信任)"
+    unit = geography().default_unit(*office)
+    return unit if label == unit else f"{unit}(备注:{label})"
+
+
 def parse_fingerprint(text: str) -> str:
     """A fingerprint as a clerk types or copies it ("1A2B 3C4D 5e6f 7a8b") -> 1a2b3c4d5e6f7a8b."""
     fp = "".join(text.split()).lower()  # split() drops full-width spaces too

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QLineEdit, QMe
 from ..core.domain import geography
 from ..core.errors import UserError, os_reason
 from ..core.signing import (PublicKey, create_key, grouped, has_key, installation_public_key,
-                            read_public_key_file_with_office)
+                            read_public_key_file_with_office, trusted_unit_text)
 from ..core.store import Store
 from .ui_dialog import RowsModel, UiDialog, fit_columns, show_status
 
@@ -158,11 +158,13 @@ class TrustedKeysModel(RowsModel):
         return [self.tr("单位(备注)"), self.tr("签名公钥指纹")]
 
     def set_keys(self, keys: dict[str, tuple]) -> None:
-        self.set_rows(sorted((entry[1], fp) for fp, entry in keys.items()))
+        """Rows (label, fingerprint, office), by label then office (None for no office)."""
+        self.set_rows(sorted(((entry[1], fp, entry[2]) for fp, entry in keys.items()),
+                             key=lambda row: (row[0], row[2] or ("", ""), row[1])))
 
-    def cell(self, row: tuple[str, str], column: int) -> str:
-        label, fp = row
-        return label if column == 0 else grouped(fp)
+    def cell(self, row: tuple, column: int) -> str:
+        label, fp, office = row
+        return trusted_unit_text(label, office) if column == 0 else grouped(fp)
 
 
 class TrustedKeysDialog(UiDialog):
@@ -191,20 +193,13 @@ class TrustedKeysDialog(UiDialog):
         rows = self.view.selectionModel().selectedRows()
         return self.model.rows[rows[0].row()][1] if rows else None
 
-    def unit_text(self, label: str, office: tuple[str, str] | None) -> str:
-        if office is None:
-            return self.tr("{label}(未注明单位)").format(label=label)
-        unit = geography().default_unit(*office)
-        return unit if label == unit else self.tr("{unit}(备注:{label})").format(unit=unit,
-                                                                                label=label)
-
     def remove_selected(self) -> None:
         """Stop trusting the selected key, after the clerk confirms (No is the default)."""
         fp = self.selected_fingerprint()
         entry = self.store.trusted_keys().get(fp) if fp else None
         if entry is None:
             return
-        unit = self.unit_text(entry[1], entry[2])
+        unit = trusted_unit_text(entry[1], entry[2])
         answer = QMessageBox.question(
             self, self.tr("不再信任这个公钥?"),
             self.tr("从受信任列表中移除这个公钥?\n\n单位:{unit}\n指纹:{fp}\n\n"
