@@ -290,6 +290,30 @@ def test_a_restored_file_that_cannot_be_opened_is_put_back(qtbot, store, db_path
     assert store.load_grid(AUG)["音乐"]["filed"] == 4
 
 
+def test_a_defect_showing_the_restored_file_is_told_in_chinese_and_put_back(
+        qtbot, store, db_path, shown, boxes, monkeypatch, capsys):
+    """An exception of the program's own while the restored file is shown had its English
+    name and text (KeyError: 'x') reach the clerk as the reason."""
+    kept = backup.backup_now(store, "manual")
+    store.set_cell(AUG, "音乐", "filed", 2)
+    window = shown.open()
+    before = dbcontent.state(db_path)
+    from jianwang_desktop.gui import main_window
+
+    def broken(self, *args, **kwargs):
+        raise KeyError("x")
+
+    monkeypatch.setattr(main_window.MainWindow, "__init__", broken)
+    dialog = open_backups(window)
+    choose(dialog, kept.name)
+    dialog.restore_button.click()
+    kind, text = boxes[-1][:2]
+    assert kind == "warning" and "程序内部错误" in text and "已换回恢复前的数据" in text
+    assert "KeyError" not in text and "'x'" not in text
+    assert "KeyError" in capsys.readouterr().err  # printed, for whoever looks into it
+    assert shown.window is window and dbcontent.state(db_path) == before
+
+
 def test_no_restore_while_a_worker_thread_job_runs(qtbot, store, db_path, shown, boxes):
     kept = backup.backup_now(store, "manual")
     store.set_cell(AUG, "音乐", "filed", 2)

@@ -236,6 +236,11 @@ class DamagedDatabase(UserError):
 
 
 
+def restore_command(db_path: Path, name: str) -> str:
+    """The command that restores backup `name` over the database at db_path."""
+    return f"jianwang --db \"{db_path}\" backup restore {name}"
+
+
 def damaged_file_advice(db_path: Path) -> list[str]:
     """What to tell the user when the file at db_path is not a usable database."""
     newest = newest_backup(db_path)
@@ -244,7 +249,7 @@ def damaged_file_advice(db_path: Path) -> list[str]:
                 "请确认文件路径,或用 --db 指定另一个数据库文件。"]
     return [
         f"最近的备份是 {newest.name}({newest.when},{newest.label})。",
-        f"恢复这个备份请运行:jianwang --db \"{db_path}\" backup restore {newest.name}",
+        f"恢复这个备份请运行:{restore_command(db_path, newest.name)}",
         "恢复前,损坏的文件会被改名保留在原文件夹,不会被覆盖。",
     ]
 

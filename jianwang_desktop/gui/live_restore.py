@@ -13,6 +13,7 @@ A refusal at any step leaves the file as it was and the old window working on it
 
 from __future__ import annotations
 
+import traceback
 from typing import TYPE_CHECKING
 
 from ..core import backup
@@ -68,7 +69,10 @@ class WindowRestorer:
                 store.close()
             if isinstance(e, UserError):
                 raise
-            raise UserError(f"{type(e).__name__}: {e}") from e
+            # (a defect of the program, not the clerk's doing: printed for whoever looks into
+            # it, while the clerk is told what happened, in Chinese)
+            traceback.print_exception(e)
+            raise UserError(self.window.tr("恢复后的数据库无法在窗口中显示(程序内部错误)。")) from e
 
     def _put_back(self, store: Store, result: backup.RestoreResult, why: list[str]) -> None:
         """The restored file cannot be shown: the data of before the restore, again."""
@@ -82,7 +86,8 @@ class WindowRestorer:
             name = safety.name
             raise UserError(self.window.tr(
                 "备份已恢复,但恢复后的数据库无法打开,换回恢复前的数据也没有成功。恢复前的数据在备份"
-                " {name} 中:请关闭程序,运行 jianwang backup restore {name} 换回。").format(name=name),
+                " {name} 中:请关闭程序,运行 {command} 换回。").format(
+                    name=name, command=backup.restore_command(store.path, name)),
                 [*why, e.message, *e.details]) from None
         self._carry_on(store)
 

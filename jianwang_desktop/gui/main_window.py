@@ -1039,7 +1039,8 @@ class MainWindow(QMainWindow):
             return
         answer = QMessageBox.question(
             self, self.tr("删除案件"),
-            self.tr("确定删除编号 {number}“{name}”吗?删除后不能恢复。").format(
+            self.tr("确定删除编号 {number}“{name}”吗?删除后不能撤销,只能从之前的备份找回整个数据库"
+                    "(工具 → 备份与恢复…,备份以后的其他改动会一并退回)。").format(
                 number=case.number, name=case.name or self.tr("(未命名)")),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
