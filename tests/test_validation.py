@@ -81,7 +81,7 @@ def test_case_rules_apply_to_each_case():
     assert [f.rule for f in findings] == ["fine_needs_closed"]
 
 
-def test_a_case_figure_left_blank_counts_as_none_for_the_rules():
+def test_a_case_figure_left_blank_counts_as_zero_for_the_rules():
     """A case's blank figure adds nothing to 附件1 (grid_from_cases counts it as 0), so a
     fine with 行政结案件数 left blank breaks the rule as a 0 does: the clerk who typed only
     罚款金额 is told at the case, not later at 附件1."""
