@@ -18,7 +18,7 @@ that build.
 the count is the same whatever else the machine does) from the start of the
 process to its first paint, where both programs end (`os._exit`, from the place where they
 print that they painted), with python. Both start with the same small import hook, which
-finds the program's first-paint report when it is imported (the program imports it late).
+finds the program's first-paint report when its module is loaded (the program loads it late).
 """
 
 from __future__ import annotations
@@ -68,21 +68,29 @@ MARKER_APP = "主窗口已打开并绘制"
 
 # --instructions: each program ends at its first paint. The hook is the same in both; in the
 # program it replaces the first-paint report of `--exit-after-start` (which would go on
-# with the work after the paint) once gui.app is imported, which cli.cmd_gui does only
-# after importing the core, as at every start.
+# with the work after the paint) when gui.app is loaded, which cli.cmd_gui does only after
+# importing the core, as at every start. It is a finder on sys.meta_path, asked only about
+# modules not imported yet (an `__import__` wrapper would run at every import statement,
+# many more in the program than in the bare window, and weigh on its count).
 TO_FIRST_PAINT_HOOK = r"""
-import builtins, os, sys
+import os, sys
 def ended_at_first_paint(*_args):
     print("painted", flush=True)
     os._exit(0)
-_import = builtins.__import__
-def _watch(name, globals=None, locals=None, fromlist=(), level=0):
-    module = _import(name, globals, locals, fromlist, level)
-    app = sys.modules.get("jianwang_desktop.gui.app")
-    if app is not None and "QuitAfterFirstPaint" in vars(app):
-        app.QuitAfterFirstPaint._report_paint = ended_at_first_paint
-    return module
-builtins.__import__ = _watch
+class FirstPaintWatch:
+    def find_spec(self, name, path=None, target=None):
+        if name != "jianwang_desktop.gui.app":
+            return None
+        sys.meta_path.remove(self)
+        import importlib.util
+        spec = importlib.util.find_spec(name)
+        load = spec.loader.exec_module
+        def exec_module(module):
+            load(module)
+            module.QuitAfterFirstPaint._report_paint = ended_at_first_paint
+        spec.loader.exec_module = exec_module
+        return spec
+sys.meta_path.insert(0, FirstPaintWatch())
 """
 APP_TO_FIRST_PAINT = TO_FIRST_PAINT_HOOK + r"""
 from jianwang_desktop.cli import main
