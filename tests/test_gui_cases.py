@@ -91,6 +91,15 @@ def test_a_duplicate_number_is_refused_with_a_message(qtbot, store, open_main):
     number = window.case_editor.fields["number"]  # marked where it was typed, not only below
     assert number.styleSheet() and "已被本月另一条案件使用" in number.toolTip()
     assert not window.case_editor.fields["name"].styleSheet()
+    # typing in another field checks the case again: the refused number stays marked
+    name = window.case_editor.fields["name"]
+    name.setFocus()
+    type_text(qtbot, name, "又")
+    assert number.styleSheet() and "已被本月另一条案件使用" in number.toolTip()
+    assert "已被本月另一条案件使用" in window.case_editor.problem_label.text()
+    edit_line(qtbot, number, "201508-009")  # put right: stored, and no longer marked
+    assert store.load_case(second.id).number == "201508-009"
+    assert not number.styleSheet() and "已被" not in window.case_editor.problem_label.text()
 
 
 def test_what_is_typed_after_a_refused_field_is_stored_all_the_same(qtbot, store, open_main):
