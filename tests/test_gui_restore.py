@@ -501,6 +501,30 @@ def test_the_question_names_bundles_received_since_the_backup(qtbot, store, db_p
     assert "收到的数据包" not in boxes[2][1]
 
 
+def test_the_question_names_the_trusted_keys_a_restore_would_change(qtbot, store, shown,
+                                                                    boxes):
+    """The trust list is in the database: restoring a backup taken before a lost PC's key was
+    removed trusts it again, without a word, and drops the keys trusted since."""
+    police, net = "0123456789abcdef", "fedcba9876543210"
+    store.trust_key(police, "UE9MSUNF", "绵阳市公安局", region="绵阳市", department="公安局")
+    kept = backup.backup_now(store, "manual")
+    store.untrust_key(police)
+    store.trust_key(net, "TkVU", "网信办(李四)", region="绵阳市", department="网信办")
+    window = shown.open()
+    dialog = open_backups(window)
+    choose(dialog, kept.name)
+    boxes.answer[0] = QMessageBox.StandardButton.No
+    dialog.restore_button.click()
+    text = boxes[-1][1]
+    assert ("受信任的公钥也会回到备份时的样子:备份之后移除的绵阳市公安局(指纹 0123 4567 89ab cdef)"
+            "会重新受信任;备份之后加入的绵阳市网信办(备注:网信办(李四))(指纹 fedc ba98 7654 3210)"
+            "不再受信任。") in text
+    newer = backup.backup_now(store, "manual")  # nothing changed since: nothing said
+    dialog.refresh(select=newer.name)
+    dialog.restore_button.click()
+    assert "受信任的公钥" not in boxes[-1][1]
+
+
 def test_no_restore_while_the_import_bundles_window_is_open(qtbot, store, shown, boxes):
     """导入数据包 is a window of its own beside the main one, left open while bundles come in:
     a restore closed it with the old window, its log of what was imported with it."""

@@ -330,8 +330,27 @@ def received_after(conn: sqlite3.Connection, info: BackupInfo,
     return [row[:3] for row in rows]
 
 
+def trust_after(conn: sqlite3.Connection,
+                info: BackupInfo) -> tuple[list[tuple], list[tuple]]:
+    """The trusted keys a restore would change, each (fingerprint, label, region,
+    department): those trusted since the backup, which it would no longer trust, and those
+    removed since (a lost PC's), which it would trust again. A changed label is neither."""
+    sql = "SELECT fingerprint, label, region, department FROM trusted_keys"
+    now, then = _rows_now_and_then(conn, info, sql, [])
+    now_fps, then_fps = {row[0] for row in now}, {row[0] for row in then}
+    return (sorted(row for row in now if row[0] not in then_fps),
+            sorted(row for row in then if row[0] not in now_fps))
+
+
 def _rows_since(conn: sqlite3.Connection, info: BackupInfo, sql: str, args: list) -> list[tuple]:
     """The rows `sql` reads from the open database and not from the backup, sorted."""
+    now, then = _rows_now_and_then(conn, info, sql, args)
+    return sorted(now - then)
+
+
+def _rows_now_and_then(conn: sqlite3.Connection, info: BackupInfo, sql: str,
+                       args: list) -> tuple[set[tuple], set[tuple]]:
+    """The rows `sql` reads from the open database, and from the backup (read only)."""
     def rows(source: sqlite3.Connection) -> set[tuple]:
         try:
             return set(source.execute(sql, args).fetchall())
@@ -341,9 +360,9 @@ def _rows_since(conn: sqlite3.Connection, info: BackupInfo, sql: str, args: list
     try:
         copy = sqlite3.connect(f"{info.path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:
-        return []  # restoring it is refused with its reason
+        return set(), set()  # restoring it is refused with its reason
     try:
-        return sorted(rows(conn) - rows(copy))
+        return rows(conn), rows(copy)
     finally:
         copy.close()
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, Q
 
 from ..core import backup
 from ..core.errors import UserError
+from ..core.signing import grouped, trusted_unit_text
 from .uiload import child, load_ui
 
 if TYPE_CHECKING:
@@ -181,6 +182,22 @@ class BackupDialog(QDialog):
                 after += "\n\n" + self.tr(
                     "这份备份之后,本机导入过收到的数据包:{bundles}。恢复后这些数据包不再有,需要重新导入。"
                 ).format(bundles=named)
+            added, removed = backup.trust_after(conn, info)
+            if added or removed:
+                def keys(rows) -> str:
+                    return "、".join(self.tr("{unit}(指纹 {fp})").format(
+                        unit=trusted_unit_text(label, (r, d) if r and d else None),
+                        fp=grouped(fp)) for fp, label, r, d in rows)
+                parts = []
+                if removed:
+                    parts.append(self.tr("备份之后移除的{keys}会重新受信任").format(
+                        keys=keys(removed)))
+                if added:
+                    parts.append(self.tr("备份之后加入的{keys}不再受信任").format(
+                        keys=keys(added)))
+                after += "\n\n" + self.tr(
+                    "受信任的公钥也会回到备份时的样子:{changes}。恢复后请到“工具 → 受信任的公钥…”"
+                    "核对。").format(changes=";".join(parts))
         answer = QMessageBox.question(
             self, self.tr("恢复备份"),
             self.tr("用 {when} 的备份({label})替换当前数据库?\n\n{after}").format(
