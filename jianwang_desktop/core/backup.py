@@ -43,6 +43,17 @@ _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{4}-\d{2}-\d{2}-\d{6})(?:-(?P<seq
                    r"-(?P<reason>[a-z]+)(?:-(?P<period>\d{4}-\d{2}))?\.db$")
 
 
+def reason_label(reason: str, period: str = "") -> str:
+    """Why a backup was made, as the list and the questions name it; for one month, which:
+    导入替换2015年8月前, so that a clerk who replaced several months can tell their copies
+    apart."""
+    label = REASONS.get(reason, reason)
+    if period and label.endswith("前"):
+        year, month = period.split("-")
+        label = f"{label[:-1]}{year}年{int(month)}月前"
+    return label
+
+
 @dataclass(frozen=True)
 class BackupInfo:
     """A copy of the database in backups/: when it was taken and why (daily, migration, 更正…)."""
@@ -57,13 +68,7 @@ class BackupInfo:
 
     @property
     def label(self) -> str:
-        """Why it was made; for one month, which: 导入替换2015年8月前, so that a clerk who
-        replaced several months can tell their copies apart."""
-        label = REASONS.get(self.reason, self.reason)
-        if self.period and label.endswith("前"):
-            year, month = self.period.split("-")
-            label = f"{label[:-1]}{year}年{int(month)}月前"
-        return label
+        return reason_label(self.reason, self.period)
 
     @property
     def when(self) -> str:

@@ -163,7 +163,8 @@ class BackupDialog(QDialog):
             after = self.tr("替换前会先备份当前数据;损坏的文件会改名保留,不会被删除。")
         else:
             after = self.tr("所有月份的数据、单位信息和导出、更正记录都会回到备份时的样子。"
-                            "替换前会先备份当前数据(类型“恢复备份前”),需要时可以再恢复回来。")
+                            "替换前会先备份当前数据(类型“{kind}”),需要时可以再恢复回来。").format(
+                kind=backup.reason_label("restore"))
             conn, form = self.store.db.conn, self.store.form
             lost = backup.exports_after(conn, info, form.campaign)
             if lost:

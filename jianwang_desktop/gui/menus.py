@@ -255,6 +255,7 @@ class MainMenus(QObject):
     def import_file(self) -> None:
         from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+        from ..core.backup import reason_label
         from ..core.interchange import load_into_store, month_from_dict, parse_json
 
         if not self.ready():
@@ -276,7 +277,8 @@ class MainMenus(QObject):
             answer = QMessageBox.question(
                 self.window, self.tr("导入数据文件"),
                 self.tr("{month}已有数据。用文件中的数据整月替换吗?\n\n替换前的数据会先自动备份"
-                        "(类型“导入替换{month}前”),需要时可用“工具 → 备份与恢复…”恢复。").format(month=label),
+                        "(类型“{kind}”),需要时可用“工具 → 备份与恢复…”恢复。").format(
+                    month=label, kind=reason_label("import", period)),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
