@@ -314,6 +314,39 @@ def test_a_defect_showing_the_restored_file_is_told_in_chinese_and_put_back(
     assert shown.window is window and dbcontent.state(db_path) == before
 
 
+def test_when_nothing_can_be_put_back_the_window_takes_no_more_edits(
+        qtbot, store, db_path, shown, boxes, monkeypatch):
+    """The restored file cannot be opened and putting the data of before back fails too:
+    the window was left working on a closed database, and every edit, and closing it,
+    ended in a traceback."""
+    kept = backup.backup_now(store, "manual")
+    window = shown.open()
+    from jianwang_desktop.gui import live_restore
+
+    def cannot_open(path):
+        raise UserError("数据库无法打开。")
+
+    real_restore = backup.restore
+    calls = []
+
+    def restore_once(path, name=None):
+        calls.append(name)
+        if len(calls) > 1:
+            raise UserError("磁盘已满。")
+        return real_restore(path, name)
+
+    monkeypatch.setattr(live_restore, "Store", cannot_open)
+    monkeypatch.setattr(live_restore.backup, "restore", restore_once)
+    dialog = open_backups(window)
+    choose(dialog, kept.name)
+    dialog.restore_button.click()
+    assert boxes[-1][0] == "warning" and "换回恢复前的数据也没有成功" in boxes[-1][1]
+    assert f'--db "{db_path}" backup restore' in boxes[-1][1]
+    assert not window.isEnabled() and window.replaced
+    window.close()  # stores nothing: no error on the closed database
+    shown.window = None  # (closed here, with its store)
+
+
 def test_no_restore_while_a_worker_thread_job_runs(qtbot, store, db_path, shown, boxes):
     kept = backup.backup_now(store, "manual")
     store.set_cell(AUG, "音乐", "filed", 2)

@@ -78,12 +78,14 @@ class WindowRestorer:
         """The restored file cannot be shown: the data of before the restore, again."""
         safety = result.safety_copy
         if safety is None:  # the file replaced was damaged, set aside: nothing to put back
+            self._give_up()
             raise UserError(self.window.tr(
                 "备份已恢复,但恢复后的数据库无法打开。请关闭程序后重新打开。"), why)
         try:
             backup.restore(store.path, safety.name)
         except UserError as e:
             name = safety.name
+            self._give_up()
             raise UserError(self.window.tr(
                 "备份已恢复,但恢复后的数据库无法打开,换回恢复前的数据也没有成功。恢复前的数据在备份"
                 " {name} 中:请关闭程序,运行 {command} 换回。").format(
@@ -91,10 +93,17 @@ class WindowRestorer:
                 [*why, e.message, *e.details]) from None
         self._carry_on(store)
 
+    def _give_up(self) -> None:
+        """The store is closed for good: the window takes no more edits (each would meet the
+        closed database), and closing it stores nothing (its edits went in before)."""
+        self.window.replaced = True
+        self.window.setEnabled(False)
+
     def _carry_on(self, store: Store) -> None:
         try:
             store.reopen()
         except UserError as e:
+            self._give_up()
             raise UserError(self.window.tr(
                 "没有恢复,但重新打开数据库时出错,请关闭程序后重新打开。"),
                 [e.message, *e.details]) from None
