@@ -195,9 +195,15 @@ def cmd_load(args) -> int:
     except OSError as e:
         raise UserError(f"无法读取文件 {args.file}:{os_reason(e)}") from None
     with _open_store(args) as store:
+        from .core.backup import list_backups, restore_command
+
+        before = {b.name for b in list_backups(store.path)}
         month = load_into_store(store, raw, replace=args.replace)
         label = store.form.month(month.period).label
         print(f"已导入 {label} 的数据:统计表 {len(store.form.categories)} 行,案件 {len(month.cases)} 条。")
+        for made in (b for b in list_backups(store.path) if b.name not in before):
+            print(f"替换前的数据已备份为 {made.name}({made.label});"
+                  f"需要时用 {restore_command(store.path, made.name)} 恢复。")
         findings = validate_month(store.form, month)
         errors = sum(f.is_error for f in findings)
         if findings:

@@ -300,6 +300,10 @@ def test_replacing_a_month_by_an_import_backs_it_up_first(store, db_path, tmp_pa
     assert done.returncode == 0, done.stderr.decode()
     imports = [b for b in backup.list_backups(db_path) if b.reason == "import"]
     assert len(imports) == 2 and "导入的" in case_names(imports[0].path)
+    # and it says which backup holds the month as it was
+    assert (f"替换前的数据已备份为 {imports[0].name}(导入替换2015年8月前);"
+            f"需要时用 jianwang --db \"{db_path}\" backup restore {imports[0].name} 恢复。"
+            ) in done.stdout.decode()
 
 
 def test_no_replace_by_an_import_without_its_backup(store, db_path):
