@@ -86,6 +86,15 @@ def make_office(root: Path, profile: Profile) -> Office:
     return office
 
 
+def police_and_city(root: Path) -> tuple[Office, Office, Path]:
+    """绵阳市公安局 and 绵阳市版权局, which receives its bundles, each an installation of its
+    own, and the folder the bundles are exported to."""
+    out = root / "out"
+    out.mkdir()
+    return (make_office(root, office_profile("绵阳市", "公安局")),
+            make_office(root, office_profile("绵阳市", "版权局")), out)
+
+
 def fill_and_export(office: Office, period: str, rng: random.Random, out: Path,
                     cases: int = 1, created: datetime | None = None) -> Path:
     with office.store() as store:

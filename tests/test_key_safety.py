@@ -8,7 +8,7 @@ from jianwang_desktop.core.attachments import attachment_history, export_attachm
 from jianwang_desktop.core.errors import UserError
 
 from conftest import run_cli
-from province_fixture import make_office, office_profile
+from province_fixture import make_office, office_profile, police_and_city
 
 
 @pytest.fixture
@@ -79,10 +79,7 @@ PERIOD = "2015-08"
 @pytest.fixture
 def police_key_reused(tmp_path):
     """绵阳市公安局 exports its key file; then its installation is re-set as 网信办 and signs."""
-    out = tmp_path / "out"
-    out.mkdir()
-    police = make_office(tmp_path, office_profile("绵阳市", "公安局"))
-    city = make_office(tmp_path, office_profile("绵阳市", "版权局"))
+    police, city, out = police_and_city(tmp_path)
     keyfile = tmp_path / "公安局.pub"
     assert run_cli("key", "export", str(keyfile), db=police.db).returncode == 0
     with police.store() as store:

@@ -15,17 +15,14 @@ from jianwang_desktop.core.signing import installation_public_key
 from jianwang_desktop.core.store import Store
 
 from conftest import run_cli
-from province_fixture import due_time, fill_and_export, make_office, office_profile
+from province_fixture import due_time, fill_and_export, make_office, office_profile, police_and_city
 
 PERIOD = "2015-08"
 
 
 @pytest.fixture
 def offices(tmp_path):
-    out = tmp_path / "out"
-    out.mkdir()
-    police = make_office(tmp_path, office_profile("绵阳市", "公安局"))
-    city = make_office(tmp_path, office_profile("绵阳市", "版权局"))
+    police, city, out = police_and_city(tmp_path)
     rng = random.Random(7)
     fill_and_export(police, PERIOD, rng, out)
     return police, city, out, rng

@@ -14,7 +14,7 @@ from jianwang_desktop.core.verify import verify_file
 
 from conftest import run_cli
 from dbcontent import full_dump
-from province_fixture import fill_and_export, make_office, office_profile
+from province_fixture import fill_and_export, police_and_city
 
 POLICE = "0123456789abcdef"
 NET = "fedcba9876543210"
@@ -73,10 +73,7 @@ def test_parse_fingerprint_undoes_grouped():
 @pytest.fixture
 def police_imported(tmp_path):
     """绵阳市公安局 exports August and September with one key; the city imported August."""
-    out = tmp_path / "out"
-    out.mkdir()
-    police = make_office(tmp_path, office_profile("绵阳市", "公安局"))
-    city = make_office(tmp_path, office_profile("绵阳市", "版权局"))
+    police, city, out = police_and_city(tmp_path)
     rng = random.Random(11)
     august = fill_and_export(police, "2015-08", rng, out)
     september = fill_and_export(police, "2015-09", rng, out)
@@ -112,10 +109,7 @@ def test_a_key_removed_before_it_signed_anything_is_not_trusted_again_by_its_fir
     """A key trusted by mistake and removed before it was used had its first bundle taken for
     a new office's first key: `--trust-new` (and the import window's question) imported it
     and put the key back on the list."""
-    out = tmp_path / "out"
-    out.mkdir()
-    police = make_office(tmp_path, office_profile("绵阳市", "公安局"))
-    city = make_office(tmp_path, office_profile("绵阳市", "版权局"))
+    police, city, out = police_and_city(tmp_path)
     august = fill_and_export(police, "2015-08", random.Random(5), out)
     key = installation_public_key(police.db)
     with city.store() as store:
