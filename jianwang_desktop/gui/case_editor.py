@@ -36,9 +36,9 @@ class CaseEditor(MadeWhenShown, QWidget):
         self._loading = False
         self._sources: list[str] = []
         self._fields: dict[str, QWidget] = {}
-        # Fields the store refused (a number another case has): {key: (text refused, why)},
-        # kept marked through the checks that follow until the text changes or is stored.
-        self._store_refused: dict[str, tuple[str, str]] = {}
+        # Fields the store refused (a number another case has): {key: (value refused, why)},
+        # kept marked through the checks that follow until the value changes or is stored.
+        self._store_refused: dict[str, tuple[object, str]] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -209,8 +209,8 @@ class CaseEditor(MadeWhenShown, QWidget):
                 messages.setdefault(finding.field, []).append(finding.message)
         for key, problem in self.measure_problems().items():
             messages.setdefault(key, []).insert(0, problem)
-        for key, (text, why) in list(self._store_refused.items()):
-            if self._text_of(key) == text:
+        for key, (value, why) in list(self._store_refused.items()):
+            if case is not None and getattr(case, key) == value:
                 messages.setdefault(key, []).append(why)
             else:  # changed since: the next commit says whether the store takes it
                 del self._store_refused[key]
@@ -234,17 +234,9 @@ class CaseEditor(MadeWhenShown, QWidget):
     def accepted(self, case: CaseRecord) -> None:
         """The window stored `case`: it is now what the pane edits."""
         self._case = case
-        for key, (text, _why) in list(self._store_refused.items()):
-            if str(getattr(case, key, "")).strip() == text:  # (refused, it stays as stored)
+        for key, (value, _why) in list(self._store_refused.items()):
+            if getattr(case, key) == value:  # (refused, it stays as stored)
                 del self._store_refused[key]
-
-    def _text_of(self, key: str) -> str:
-        widget = self._fields[key]
-        if isinstance(widget, QComboBox):
-            return widget.currentText().strip()
-        if isinstance(widget, QPlainTextEdit):
-            return widget.toPlainText()
-        return widget.text().strip()
 
     def refused(self, message: str, fields: Iterable[str] = ()) -> None:
         """Under the numbers, where typing happens: shown only when there is a problem.
@@ -253,9 +245,10 @@ class CaseEditor(MadeWhenShown, QWidget):
         self.build()
         self.problem_label.setText(message)
         self.problem_label.setVisible(bool(message))
+        edited = self.edited_case()
         for key in fields:
             widget = self._fields.get(key)
-            if widget is not None:
-                self._store_refused[key] = (self._text_of(key), message)
+            if widget is not None and edited is not None:
+                self._store_refused[key] = (getattr(edited, key), message)
                 widget.setStyleSheet(INVALID_STYLE)
                 widget.setToolTip(message)
