@@ -160,52 +160,65 @@ class BackupDialog(QDialog):
 
     def confirm(self, info: backup.BackupInfo) -> bool:
         if self.store is None:
-            after = self.tr("替换前会先备份当前数据;损坏的文件会改名保留,不会被删除。")
+            parts = [self.tr("替换前会先备份当前数据;损坏的文件会改名保留,不会被删除。")]
         else:
-            after = self.tr("所有月份的数据、单位信息和导出、更正记录都会回到备份时的样子。"
-                            "替换前会先备份当前数据(类型“{kind}”),需要时可以再恢复回来。").format(
-                kind=backup.reason_label("restore"))
-            conn, form = self.store.db.conn, self.store.form
-            lost = backup.exports_after(conn, info, form.campaign)
-            if lost:
-                after += "\n\n" + self.tr(
-                    "注意:这份备份之后,本机导出过 {bundles}。恢复后这些导出记录不再有,这些月份解除锁定,"
-                    "再导出时的版本号会与已经发出的数据包重复。只想找回误删、误改的数据时,"
-                    "请尽量选导出之后的备份。").format(bundles="、".join(
-                        self.tr("{month}第{n}版").format(month=self.store.form.month(p).label, n=r)
-                        for p, r in lost))
-            received = backup.received_after(conn, info, form.campaign)
-            if received:  # a province may have received hundreds: the first few named
-                named = "、".join(self.tr("{unit}{month}第{n}版").format(
-                    unit=u, month=form.month(p).label, n=r) for p, u, r in received[:LISTED])
-                if len(received) > LISTED:
-                    named += self.tr("等 {n} 个").format(n=len(received))
-                after += "\n\n" + self.tr(
-                    "这份备份之后,本机导入过收到的数据包:{bundles}。恢复后这些数据包不再有,需要重新导入。"
-                ).format(bundles=named)
-            added, removed = backup.trust_after(conn, info)
-            if added or removed:
-                def keys(rows) -> str:
-                    return "、".join(self.tr("{unit}(指纹 {fp})").format(
-                        unit=trusted_unit_text(label, (r, d) if r and d else None),
-                        fp=grouped(fp)) for fp, label, r, d in rows)
-                parts = []
-                if removed:
-                    parts.append(self.tr("备份之后移除的{keys}会重新受信任").format(
-                        keys=keys(removed)))
-                if added:
-                    parts.append(self.tr("备份之后加入的{keys}不再受信任").format(
-                        keys=keys(added)))
-                after += "\n\n" + self.tr(
-                    "受信任的公钥也会回到备份时的样子:{changes}。恢复后请到“工具 → 受信任的公钥…”"
-                    "核对。").format(changes=";".join(parts))
+            parts = [self.tr("所有月份的数据、单位信息和导出、更正记录都会回到备份时的样子。"
+                             "替换前会先备份当前数据(类型“{kind}”),需要时可以再恢复回来。").format(
+                kind=backup.reason_label("restore"))]
+            parts += filter(None, (self._exports_lost(info), self._received_lost(info),
+                                   self._trust_changed(info)))
         answer = QMessageBox.question(
             self, self.tr("恢复备份"),
             self.tr("用 {when} 的备份({label})替换当前数据库?\n\n{after}").format(
-                when=info.when, label=info.label, after=after),
+                when=info.when, label=info.label, after="\n\n".join(parts)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
+
+    # What restoring `info` in place of the open database would undo, each said or "":
+
+    def _exports_lost(self, info: backup.BackupInfo) -> str:
+        form = self.store.form
+        lost = backup.exports_after(self.store.db.conn, info, form.campaign)
+        if not lost:
+            return ""
+        return self.tr(
+            "注意:这份备份之后,本机导出过 {bundles}。恢复后这些导出记录不再有,这些月份解除锁定,"
+            "再导出时的版本号会与已经发出的数据包重复。只想找回误删、误改的数据时,"
+            "请尽量选导出之后的备份。").format(bundles="、".join(
+                self.tr("{month}第{n}版").format(month=form.month(p).label, n=r) for p, r in lost))
+
+    def _received_lost(self, info: backup.BackupInfo) -> str:
+        form = self.store.form
+        received = backup.received_after(self.store.db.conn, info, form.campaign)
+        if not received:
+            return ""
+        # a province may have received hundreds: the first few named
+        named = "、".join(self.tr("{unit}{month}第{n}版").format(
+            unit=u, month=form.month(p).label, n=r) for p, u, r in received[:LISTED])
+        if len(received) > LISTED:
+            named += self.tr("等 {n} 个").format(n=len(received))
+        return self.tr(
+            "这份备份之后,本机导入过收到的数据包:{bundles}。恢复后这些数据包不再有,需要重新导入。"
+        ).format(bundles=named)
+
+    def _trust_changed(self, info: backup.BackupInfo) -> str:
+        added, removed = backup.trust_after(self.store.db.conn, info)
+
+        def keys(rows) -> str:
+            return "、".join(self.tr("{unit}(指纹 {fp})").format(
+                unit=trusted_unit_text(label, (r, d) if r and d else None), fp=grouped(fp))
+                for fp, label, r, d in rows)
+
+        changes = []
+        if removed:
+            changes.append(self.tr("备份之后移除的{keys}会重新受信任").format(keys=keys(removed)))
+        if added:
+            changes.append(self.tr("备份之后加入的{keys}不再受信任").format(keys=keys(added)))
+        if not changes:
+            return ""
+        return self.tr("受信任的公钥也会回到备份时的样子:{changes}。恢复后请到“工具 → 受信任的公钥…”"
+                       "核对。").format(changes=";".join(changes))
 
     def restore_selected(self) -> None:
         info = self.selected()
