@@ -252,9 +252,8 @@ def make_drafts(store, period: str, bundle_path: Path | None) -> list[Draft]:
     check_bundle_belongs(bundle, store.form, profile, period)
     check_bundle_current(store, bundle, period)
     sender = store.setting(MAIL_FROM_SETTING)
-    reason = next((r.reason for r in store.exports(period) if r.revision == revision_of(bundle)),
-                  None)
     revision = revision_of(bundle)
+    reason = next((r.reason for r in store.exports(period) if r.revision == revision), None)
     # A corrected revision's drafts are named for it: written beside the first revision's,
     # they would otherwise replace the drafts of what was sent before.
     version = f" 第{revision}版" if revision > 1 else ""
