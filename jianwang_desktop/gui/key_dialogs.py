@@ -187,19 +187,20 @@ class TrustedKeysDialog(UiDialog):
         self.model.set_keys(store.trusted_keys())
 
     def _enable_remove(self) -> None:
-        self.remove_button.setEnabled(self.selected_fingerprint() is not None)
+        self.remove_button.setEnabled(self.selected() is not None)
 
-    def selected_fingerprint(self) -> str | None:
+    def selected(self) -> tuple | None:
+        """The selected row: (label, fingerprint, office)."""
         rows = self.view.selectionModel().selectedRows()
-        return self.model.rows[rows[0].row()][1] if rows else None
+        return self.model.rows[rows[0].row()] if rows else None
 
     def remove_selected(self) -> None:
         """Stop trusting the selected key, after the clerk confirms (No is the default)."""
-        fp = self.selected_fingerprint()
-        entry = self.store.trusted_keys().get(fp) if fp else None
-        if entry is None:
+        row = self.selected()
+        if row is None:
             return
-        unit = trusted_unit_text(entry[1], entry[2])
+        label, fp, office = row
+        unit = trusted_unit_text(label, office)
         answer = QMessageBox.question(
             self, self.tr("不再信任这个公钥?"),
             self.tr("从受信任列表中移除这个公钥?\n\n单位:{unit}\n指纹:{fp}\n\n"
