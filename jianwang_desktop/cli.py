@@ -464,9 +464,7 @@ def _trust_list(args) -> int:
         print(f"受信任列表是空的。加入对方的公钥:{TRUST_ADD_HOW}。")
         return EXIT_OK
     print(f"受信任的公钥({len(keys)} 个):")
-    # (by label, then office: a key trusted for no office has None, which cannot be compared)
-    for fp, (_, label, office) in sorted(keys.items(),
-                                          key=lambda item: (item[1][1], item[1][2] or ("", ""))):
+    for fp, (_, label, office) in keys.items():
         print(f"  {grouped(fp)}  {trusted_unit_text(label, office)}")
     return EXIT_OK
 

@@ -552,9 +552,11 @@ class Store:
         """{fingerprint: (base64 public key, label, (region, department) or None)}.
 
         The office is the one the key may sign for; None: trusted before keys were bound
-        to offices and never used since, so trusted for no office (see m005)."""
+        to offices and never used since, so trusted for no office (see m005). In the order
+        the lists show them: by label, then office (one for no office first)."""
         rows = self.db.execute(
-            "SELECT fingerprint, public_key, label, region, department FROM trusted_keys")
+            "SELECT fingerprint, public_key, label, region, department FROM trusted_keys "
+            "ORDER BY label, coalesce(region, ''), coalesce(department, ''), fingerprint")
         return {fp: (key, label, (region, department) if region and department else None)
                 for fp, key, label, region, department in rows}
 

@@ -158,9 +158,8 @@ class TrustedKeysModel(RowsModel):
         return [self.tr("单位(备注)"), self.tr("签名公钥指纹")]
 
     def set_keys(self, keys: dict[str, tuple]) -> None:
-        """Rows (label, fingerprint, office), by label then office (None for no office)."""
-        self.set_rows(sorted(((entry[1], fp, entry[2]) for fp, entry in keys.items()),
-                             key=lambda row: (row[0], row[2] or ("", ""), row[1])))
+        """Rows (label, fingerprint, office), in the store's order (by label, then office)."""
+        self.set_rows([(entry[1], fp, entry[2]) for fp, entry in keys.items()])
 
     def cell(self, row: tuple, column: int) -> str:
         label, fp, office = row
