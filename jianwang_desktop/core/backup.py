@@ -3,9 +3,10 @@
 Copies are made with SQLite's online backup API (a consistent snapshot even while the
 file is open in WAL mode, which a file copy is not): automatically the first time the
 database is opened each day, before every schema migration, before a month is replaced
-by an imported data file, and on request (`backup_now`, e.g. before a 更正). A copy is written under a temporary name and renamed
-when complete, so a crash never leaves a half copy with a real name. The newest N are
-kept (setting `backup_keep`, default 30), and the newest daily copy besides.
+by an imported data file, and on request (`backup_now`, e.g. before a 更正). A copy is
+written under a temporary name and renamed when complete, so a crash never leaves a half
+copy with a real name. The newest N are kept (setting `backup_keep`, default 30), and
+the newest daily copy besides.
 """
 
 from __future__ import annotations
