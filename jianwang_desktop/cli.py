@@ -794,16 +794,37 @@ def cmd_gui(args) -> int:
     import gc
 
     gc.disable()  # until the window has painted: see gui.app.resume_garbage_collection
-    # The core modules the window uses, before Qt: once PySide6 is imported it reads the
-    # source of every module imported after it (looking for `from __feature__ import`),
-    # which the core, free of Qt, is spared this way (a few ms of every start).
+    # The core modules the window uses, before Qt: see import_qt_after.
     import importlib
 
     for module in ("store", "month_state", "validation", "recipients", "roles"):
         importlib.import_module(f"{__package__}.core.{module}")
+    import_qt_after()
     from .gui.app import run_gui
 
     return run_gui(args.db, exit_after_start=args.exit_after_start)
+
+
+def import_qt_after() -> None:
+    """Import PySide6 after the modules already loaded, telling it they use none of its
+    features.
+
+    Once imported, PySide6 reads the source of each module the first time an import
+    statement names it, looking for `from __feature__ import` (its `snake_case` and
+    `true_property`; shibokensupport.feature). A module loaded before PySide6 cannot use
+    them, and reading it would find so: its table of modules is given -1 ("ignore this
+    module", what the reading concludes) for each, and the window's modules, ours and the
+    standard library's that the core has loaded, are not read (about 13 million
+    instructions of every start of the window). Where the table is not found (another
+    PySide6), nothing is given and PySide6 reads them as before."""
+    loaded = [name for name in sys.modules if name != "__main__"]
+    import importlib
+
+    importlib.import_module("PySide6")  # which installs the hook
+    table = getattr(sys.modules.get("shibokensupport.feature"), "pyside_feature_dict", None)
+    if isinstance(table, dict):
+        for name in loaded:
+            table.setdefault(name, -1)
 
 
 COMMANDS = {"init": cmd_init, "load": cmd_load, "dump": cmd_dump, "check": cmd_check,

@@ -245,6 +245,45 @@ def test_the_first_paint_creates_no_python_enum_types_of_classes_it_does_not_use
     assert sorted(owners & set(NO_ENUMS_BEFORE_THE_FIRST_PAINT)) == []
 
 
+SOURCES_READ = """
+import atexit
+import sys
+
+read = []
+
+class WatchFeatureReads:
+    # PySide6 reads a module's source (shibokensupport.feature._mod_uses_pyside) the first
+    # time an import statement names it once PySide6 is loaded: watched from then on.
+    def find_spec(self, name, path=None, target=None):
+        feature = sys.modules.get("shibokensupport.feature")
+        if feature is not None:
+            sys.meta_path.remove(self)
+            uses_pyside = feature._mod_uses_pyside
+            def reading(module):
+                read.append(module.__name__)
+                return uses_pyside(module)
+            feature._mod_uses_pyside = reading
+        return None
+
+sys.meta_path.insert(0, WatchFeatureReads())
+atexit.register(lambda: print("read", " ".join(read)))
+from jianwang_desktop.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_pyside_reads_no_source_of_a_module_loaded_before_it(tmp_path):
+    """cli.import_qt_after: the core and the standard library's modules loaded before
+    PySide6 are not read again by its feature hook; the window's modules still are."""
+    r = start_with(SOURCES_READ, tmp_path / "a.db")
+    assert r.returncode == 0, r.stderr.decode("utf-8")
+    read = r.stdout.decode("utf-8").split("read ", 1)[1].split()
+    assert "jianwang_desktop.gui.main_window" in read  # the hook was watched, and is there
+    before = ["jianwang_desktop.core.store", "jianwang_desktop.core.records",
+              "jianwang_desktop.core.formdef", "datetime", "typing", "pathlib", "copy"]
+    assert sorted(set(read) & set(before)) == []
+
+
 def test_a_month_left_before_its_deferred_check_still_gets_its_state(qtbot, store):
     """The shown month's state comes from its own check, which follows the first paint;
     a month left before that check is worked out with the others, never 检查中 for good."""

@@ -14,10 +14,9 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import NamedTuple, TYPE_CHECKING
 
 from .errors import UserError, os_reason
 from .sqlerrors import is_busy, user_error_for, write_errors_as_user_errors
@@ -55,8 +54,7 @@ def reason_label(reason: str, period: str = "") -> str:
     return label
 
 
-@dataclass(frozen=True)
-class BackupInfo:
+class BackupInfo(NamedTuple):
     """A copy of the database in backups/: when it was taken and why (daily, migration, 更正…)."""
     path: Path
     taken: datetime
@@ -373,8 +371,7 @@ def _rows_now_and_then(conn: sqlite3.Connection, info: BackupInfo, sql: str,
         copy.close()
 
 
-@dataclass(frozen=True)
-class RestoreResult:
+class RestoreResult(NamedTuple):
     restored: BackupInfo
     safety_copy: BackupInfo | None  # the current data, backed up before being replaced
     set_aside: Path | None  # a damaged file, renamed and kept

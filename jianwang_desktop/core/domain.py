@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
 from functools import cache
+from typing import NamedTuple
 
 from .resources import resource_path
 
 
-@dataclass(frozen=True)
-class Department:
+class Department(NamedTuple):
     """An office that reports (版权局, 公安局, 网信办…) and the 市(州) that have it."""
     name: str
     kind: str  # copyright / police / cyberspace: which provincial office it reports to
     regions: tuple[str, ...] | None  # None: every 市(州)
 
 
-@dataclass(frozen=True)
-class Geography:
+class Geography(NamedTuple):
     """The province, its 21 市(州) and the departments of each, from resources/regions.json."""
     province: str
     regions: tuple[str, ...]
@@ -62,8 +60,7 @@ def geography() -> Geography:
     )
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     """The office this installation reports for: what `jianwang init` sets."""
 
     region: str
@@ -73,4 +70,4 @@ class Profile:
     phone: str
 
     def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+        return self._asdict()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache, cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import UserError, visible
 from .resources import resource_path
@@ -20,8 +21,7 @@ FORM_FORMAT = "jianwang-form/1"
 _EMAIL_SLOT = re.compile(r"([,,]?邮箱[::])\{email:(\w+)\}")
 
 
-@dataclass(frozen=True)
-class Measure:
+class Measure(NamedTuple):
     """A column of 附件1: a count (件, 家, 台) or an amount in 万元 with its decimal places."""
     key: str
     type: str  # "count" or "amount"
@@ -36,8 +36,7 @@ class Measure:
         return self.type == "amount"
 
 
-@dataclass(frozen=True)
-class Month:
+class Month(NamedTuple):
     """A reporting month of the campaign and the day its reports are due."""
     period: str  # "2015-08"
     due: date
@@ -55,8 +54,7 @@ class Month:
         return f"{self.year}年{self.month}月"
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
     """A document other than the monthly reports (工作计划, 工作总结): when and to whom."""
     key: str
     label: str
@@ -64,8 +62,7 @@ class Deadline:
     to: str
 
 
-@dataclass(frozen=True)
-class CaseColumn:
+class CaseColumn(NamedTuple):
     """A column of 附件2, with what the notice and the printed form allow in it."""
     key: str
     heading: str
@@ -74,8 +71,7 @@ class CaseColumn:
     multiline: bool
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """A check of the figures, from the form definition: when it applies and what it requires."""
     id: str
     severity: str
@@ -85,8 +81,7 @@ class Rule:
     message: str
 
 
-@dataclass(frozen=True)
-class PrintedForm:
+class PrintedForm(NamedTuple):
     """One attachment as printed: its title, region line, footer and notes, word for word."""
     attachment: str
     title: str

@@ -5,8 +5,8 @@ Qt-free so that the command line and the window show the same state.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from .formdef import Month
 from .records import MonthData
@@ -20,8 +20,7 @@ EXPORTED = "已导出"
 CORRECTING = "更正中"  # exported before, a 更正 opened: the next revision is not exported yet
 
 
-@dataclass(frozen=True)
-class MonthStatus:
+class MonthStatus(NamedTuple):
     """Where a month stands (未填写 … 已导出) with its counts of errors and warnings."""
     month: Month
     state: str

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
 from functools import cache
+from typing import NamedTuple
 
 from .domain import Profile, geography
 from .errors import UserError
@@ -28,8 +28,7 @@ _LABEL = r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
 _TLD = r"^[A-Za-z]{2,63}$|^xn--[A-Za-z0-9-]{1,59}$"
 
 
-@dataclass(frozen=True)
-class Recipient:
+class Recipient(NamedTuple):
     """A provincial office that receives reports, with the address its office gave."""
     key: str
     name: str
@@ -169,7 +168,7 @@ def set_recipient_emails(store, addresses: dict[str, str]) -> list[Recipient]:
         if problem:
             problems.append(f"{recipient.name}:{problem}")
         else:
-            chosen.append(replace(recipient, email=normalize_address(address)))
+            chosen.append(recipient._replace(email=normalize_address(address)))
     if problems:
         raise UserError("邮箱地址有误,未保存:", problems)
     with store.transaction():

@@ -6,15 +6,14 @@ the province's pages, a city's 本市汇总, or only its own month.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .domain import Department, Profile, geography
 
 PROVINCE_ROLE, CITY_ROLE, OFFICE_ROLE = "province", "city", "office"
 
 
-@dataclass(frozen=True)
-class Sender:
+class Sender(NamedTuple):
     """An office whose bundles this office receives."""
 
     region: str

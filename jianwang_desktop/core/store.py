@@ -10,12 +10,11 @@ import json
 import sqlite3
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, NamedTuple
 
 from .. import APP_NAME
 from . import backup
@@ -42,8 +41,7 @@ def default_db_path() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "jianwang.db"
 
 
-@dataclass(frozen=True)
-class ExportRecord:
+class ExportRecord(NamedTuple):
     """One exported revision of a month, as listed to the user."""
 
     revision: int
@@ -54,8 +52,7 @@ class ExportRecord:
     reason: str | None  # the 更正 reason that opened this revision; None for 第1版
 
 
-@dataclass(frozen=True)
-class ExportState:
+class ExportState(NamedTuple):
     """How far a month's export has gone: the last revision, locked, or a 更正 under way."""
     period: str
     exported: int  # the last exported revision, 0 before the first export

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import operator
 import re
-from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from types import MappingProxyType
+from typing import NamedTuple
 
 from .domain import Profile, geography
 from .formdef import FormDefinition, Measure, Rule
@@ -34,12 +35,14 @@ _ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 # What text_problem refuses character by character: control characters other than the
 # allowed ones (Unicode category Cc is exactly U+0000–001F and U+007F–009F) and lone
 # surrogates (Cs). Text with none of them, nearly all text, is passed by one regex search
-# instead of a Python loop over its characters.
-_SUSPECT_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# instead of a Python loop over its characters. Compiled when text is first checked (half a
+# millisecond, for the range of surrogates): no text is checked before the window paints.
+@cache
+def _suspect_chars() -> re.Pattern:
+    return re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """A problem found by a check: an error or a warning, and where it is."""
     severity: str
     message: str
@@ -114,7 +117,7 @@ def text_problem(text: str, max_length: int, multiline: bool, required: bool) ->
         return "必须填写"
     if len(text) > max_length:
         return f"过长:最多 {max_length} 个字,现有 {len(text)} 个字"
-    if not _SUSPECT_CHARS.search(text) and (multiline or ("\n" not in text and "\r" not in text)):
+    if not _suspect_chars().search(text) and (multiline or ("\n" not in text and "\r" not in text)):
         return None
     import unicodedata  # only for text with suspect characters: not at start-up
 
