@@ -5,7 +5,7 @@ Both run in fresh subprocesses and print a line from their first paint event; th
 from starting the process to reading that line. Target: ≤ 1.5× the floor.
 
     python benchmarks/bench_startup.py [--runs=7] [--program=dist/jianwang/jianwang] [--no-frozen-floor]
-    python benchmarks/bench_startup.py --instructions
+    python benchmarks/bench_startup.py --instructions [--built]
 
 
 With --program, the built program (PyInstaller) is measured too: against the bare window run
@@ -17,7 +17,8 @@ that build.
 --instructions counts, instead of timing, the instructions each runs (valgrind's callgrind:
 the count is the same whatever else the machine does) from the start of the
 process to its first paint, where both programs end (`os._exit`, from the place where they
-print that they painted), with python. Both start with the same small import hook, which
+print that they painted), with python, or with --built both frozen with this checkout's
+build.spec (about two minutes more). Both start with the same small import hook, which
 finds the program's first-paint report when its module is loaded (the program loads it late).
 """
 
@@ -122,9 +123,18 @@ def frozen_entry_setup() -> str:
 
 def build_frozen_bare_window(tmp: Path) -> Path:
     """The bare window frozen with build.spec, as the program is; the path of its executable."""
-    entry = tmp / "bare_window.py"
-    entry.write_text(frozen_entry_setup() + BARE_WINDOW, encoding="utf-8")
-    env = dict(os.environ, JIANWANG_SPEC_ENTRY=str(entry), JIANWANG_SPEC_NAME="bare_window")
+    return build_frozen(tmp, "bare_window", BARE_WINDOW)
+
+
+def build_frozen(tmp: Path, name: str, script: str, with_program: bool = False) -> Path:
+    """`script` frozen with build.spec as the program is (after the set-up of the program's
+    entry script), with the program's modules and resources if `with_program`; the path of
+    its executable."""
+    entry = tmp / f"{name}.py"
+    entry.write_text(frozen_entry_setup() + script, encoding="utf-8")
+    env = dict(os.environ, JIANWANG_SPEC_ENTRY=str(entry), JIANWANG_SPEC_NAME=name)
+    if with_program:
+        env["JIANWANG_SPEC_PROGRAM"] = "1"
     env.pop("JIANWANG_ONEFILE", None)  # the program measured is the one-folder build
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level",
@@ -133,9 +143,9 @@ def build_frozen_bare_window(tmp: Path) -> Path:
                             capture_output=True, text=True, encoding="utf-8", errors="replace",
                             cwd=tmp, env=env)
     if result.returncode != 0:
-        raise SystemExit(f"building the frozen bare window failed:\n{result.stderr[-4000:]}")
-    print(f"  (bare window frozen with build.spec in {time.perf_counter() - start:.1f} s)")
-    program = tmp / "dist" / "bare_window" / ("bare_window.exe" if os.name == "nt" else "bare_window")
+        raise SystemExit(f"freezing {name} failed:\n{result.stderr[-4000:]}")
+    print(f"  ({name} frozen with build.spec in {time.perf_counter() - start:.1f} s)")
+    program = tmp / "dist" / name / (f"{name}.exe" if os.name == "nt" else name)
     if not program.is_file():
         raise SystemExit(f"build.spec did not make {program}")
     return program
@@ -159,9 +169,11 @@ def time_to_marker(argv: list[str], marker: str, env: dict | None = None) -> flo
 
 
 def instructions(argv: list[str], env: dict) -> int:
-    """Instructions `argv` runs to its end, counted by callgrind."""
+    """Instructions `argv` runs to its end, counted by callgrind (through an exec: a built
+    program's loader may start the program again with its library path set)."""
     result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-                             *argv], capture_output=True, text=True, encoding="utf-8",
+                             "--trace-children=yes", *argv], capture_output=True, text=True,
+                            encoding="utf-8",
                             errors="replace", cwd=ROOT, env=env)
     if "painted" not in result.stdout:
         raise SystemExit(f"{argv[:3]} did not paint under valgrind:\n{result.stderr[-2000:]}")
@@ -171,19 +183,28 @@ def instructions(argv: list[str], env: dict) -> int:
     return int(collected[-1].split(":")[-1].strip())
 
 
-def count_instructions(db: Path, env: dict) -> None:
+def count_instructions(db: Path, env: dict, tmp: Path, built: bool) -> None:
+    """With `built`, both programs frozen with build.spec (the program with its modules and
+    resources, started by the same hook), else run with python."""
     if shutil.which("valgrind") is None:
         raise SystemExit("--instructions needs valgrind (Debian: apt-get install valgrind)")
-    for argv in ([sys.executable, "-c", BARE_TO_FIRST_PAINT],
-                 [sys.executable, "-c", APP_TO_FIRST_PAINT, "--db", str(db), "--exit-after-start"]):
+    app_args = ["--db", str(db), "--exit-after-start"]
+    if built:
+        bare = [str(build_frozen(tmp, "bare_to_paint", BARE_TO_FIRST_PAINT))]
+        app = [str(build_frozen(tmp, "jianwang_to_paint", APP_TO_FIRST_PAINT, with_program=True)),
+               *app_args]
+    else:
+        bare = [sys.executable, "-c", BARE_TO_FIRST_PAINT]
+        app = [sys.executable, "-c", APP_TO_FIRST_PAINT, *app_args]
+    for argv in (bare, app):
         time_to_marker(argv, "painted", env)  # bytecode compiled and cached first, as timed
     # Each counted twice, the smaller count kept: now and then (under valgrind, in either
     # program) fontconfig rescans the font folders at start, some 540 million instructions
     # that are the machine's and not the program's.
-    floor = min(instructions([sys.executable, "-c", BARE_TO_FIRST_PAINT], env) for _ in "ab")
-    ours = min(instructions([sys.executable, "-c", APP_TO_FIRST_PAINT, "--db", str(db),
-                             "--exit-after-start"], env) for _ in "ab")
-    print("start to first painted window, 200 cases, instructions (callgrind, python):")
+    floor = min(instructions(bare, env) for _ in "ab")
+    ours = min(instructions(app, env) for _ in "ab")
+    how = "built with build.spec" if built else "python"
+    print(f"start to first painted window, 200 cases, instructions (callgrind, {how}):")
     print(f"bare QMainWindow + QTableView: {floor / 1e6:8.1f} million")
     ratio = ours / floor
     print(f"jianwang: {ours / 1e6:8.1f} million = {ratio:.2f}× bare window  target ≤ 1.5×: "
@@ -206,7 +227,7 @@ def main() -> None:
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
         if "--instructions" in sys.argv[1:]:
-            count_instructions(db, env)
+            count_instructions(db, env, Path(tmp), built="--built" in sys.argv[1:])
             return
         commands = {
             "bare QMainWindow + QTableView": ([sys.executable, "-c", BARE_WINDOW], "painted"),

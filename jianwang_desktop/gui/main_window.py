@@ -497,11 +497,12 @@ class MainWindow(QMainWindow):
         if not after_paint:
             self._fill_month_states()
 
-    def event(self, event) -> bool:
-        if event.type() == QEvent.Type.Paint and not self._paint_seen:
+    def paintEvent(self, event) -> None:
+        # (Not `event`: that would bring every event of the window through Python.)
+        super().paintEvent(event)
+        if not self._paint_seen:
             self._paint_seen = True
             QTimer.singleShot(0, self._finish_start)  # once this first paint is done
-        return super().event(event)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
