@@ -618,9 +618,9 @@ def cmd_status(args) -> int:
                 print("\t".join([sender.label] + [matrix.cell(sender, p).label
                                                    for p in matrix.periods]))
             for p, label in zip(matrix.periods, labels):
-                counts = "、".join(f"{name} {matrix.count(p, key)}" for key, name in
+                counts = "、".join(f"{name} {matrix.status_count(p, key)}" for key, name in
                                    (("on_time", "按时"), ("late", "逾期"), ("missing", "未报"))
-                                   if matrix.count(p, key))
+                                   if matrix.status_count(p, key))
                 print(f"{label}:{counts or '尚未到期'}")
             for deadline in store.form.deadlines:
                 cells = papers[deadline.key].values()

@@ -84,7 +84,6 @@ def export_shots(window, store, tmp: Path, out: Path) -> None:
     The dialogs show file paths; they are replaced by a plausible office path so that no
     path of the machine that made the screenshots ends up in docs/.
     """
-    import dataclasses
     import zipfile
     from datetime import datetime, timedelta, timezone
 
@@ -99,7 +98,7 @@ def export_shots(window, store, tmp: Path, out: Path) -> None:
     when = datetime(2015, 8, 28, 16, 52, 10, tzinfo=timezone(timedelta(hours=8)))
     result = export_month(store, "2015-08", sent, now=when)
     record = store.exports("2015-08")[-1]
-    shown = dataclasses.replace(result, path=shown_folder / result.path.name)
+    shown = result._replace(path=shown_folder / result.path.name)
     dialog = ExportResultDialog(shown, record, "2015年8月", lambda url: True, lambda: None,
                                 lambda: None, window)
     dialog.show()

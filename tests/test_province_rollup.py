@@ -195,9 +195,9 @@ def test_completeness_matrix_on_time_late_missing_corrected(province):
     assert early.cell(Sender(MISSING_CITY, "版权局"), MISSING_PERIOD).status == NOT_DUE
     corrected = matrix.cell(Sender(CORRECTED_CITY, "版权局"), CORRECTED_PERIOD)
     assert corrected.status == ON_TIME and corrected.revision == 2 and corrected.corrected
-    assert matrix.count("2015-07", ON_TIME) == 22
-    assert matrix.count(LATE_PERIOD, LATE) == 1
-    assert matrix.count(MISSING_PERIOD, MISSING) == 1
+    assert matrix.status_count("2015-07", ON_TIME) == 22
+    assert matrix.status_count(LATE_PERIOD, LATE) == 1
+    assert matrix.status_count(MISSING_PERIOD, MISSING) == 1
     assert json.loads(json.dumps(matrix.as_dict()))["rows"][0]["label"] == "成都市"
 
 

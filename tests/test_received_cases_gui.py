@@ -6,8 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from jianwang_desktop.core.receiving import import_file
-from jianwang_desktop.core.register import CaseFilter, search_cases
-from jianwang_desktop.gui.received_cases_model import ReceivedCasesModel, SortRole
+from jianwang_desktop.core.register import CaseFilter, ReceivedCase, search_cases
+from jianwang_desktop.gui.received_cases_model import (ReceivedCaseRole, ReceivedCasesModel,
+                                                       SortRole)
 from jianwang_desktop.gui.received_cases_page import ReceivedCasesPage
 
 from province_fixture import PROVINCE, fill_and_export, make_office, office_profile
@@ -76,6 +77,20 @@ def test_page_filters_agree_with_the_core_query(qtbot, province_store):
     assert page.proxy.rowCount() == len(search_cases(province_store,
                                                      CaseFilter(category="音乐")))
 
+
+def test_a_row_read_through_qt_gives_its_received_case_itself(qtbot, province_store):
+    """ReceivedCase is a tuple: read through the proxy (Qt's QVariant, not a Python call)
+    it must come back as the record, not as a list of its fields."""
+    page = ReceivedCasesPage(province_store)
+    qtbot.addWidget(page)
+    page.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert page.proxy.rowCount() == 16
+    for row in range(page.proxy.rowCount()):
+        index = page.proxy.index(row, 0)
+        item = index.data(ReceivedCaseRole)
+        assert type(item) is ReceivedCase
+        assert item == page.model.items()[page.proxy.mapToSource(index).row()]
+        assert page.proxy.index(row, 1).data() == item.unit
 
 def test_completeness_model_shows_the_matrix(qtmodeltester, province_store):
     from datetime import date

@@ -9,8 +9,7 @@ so an amount reads back exactly as it was typed.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .china_time import time_text
 from .formdef import FormDefinition
@@ -25,14 +24,12 @@ CASE_FIELDS = (*CASE_TEXT_FIELDS, "category")
 MEASURE_PREFIX = "measure:"
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     cells: dict[tuple[str, str], str]  # (category, measure key) -> canonical text
     cases: dict[int, dict[str, str]]  # row id -> field -> canonical text
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     action: str  # one of ACTIONS
     target: str  # the category of a cell; the number of a case
     field: str  # the measure key of a cell; a case field or "measure:<key>"; "" for a whole case
@@ -40,8 +37,7 @@ class Change:
     new: str | None
 
 
-@dataclass(frozen=True)
-class AuditEntry:
+class AuditEntry(NamedTuple):
     revision: int  # the revision the change will be exported in
     at: str
     filler: str
@@ -53,7 +49,7 @@ class AuditEntry:
     new: str | None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return self._asdict()
 
     def describe(self, form: FormDefinition) -> str:
         """One line in Chinese, e.g. `侵权盗版案件 罚款金额(万元):1.5 → 2`."""

@@ -17,10 +17,9 @@ import json
 import os
 import re
 import zipfile
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from .domain import Profile
 from .errors import UserError, os_reason
@@ -42,8 +41,7 @@ Progress = Callable[[int, int, str], None]  # (step, total steps, what is happen
 _UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
-@dataclass(frozen=True)
-class Bundle:
+class Bundle(NamedTuple):
     file_name: str
     content: bytes  # the .zip
     manifest: dict[str, Any]
@@ -151,8 +149,7 @@ def _stepper(progress: Progress | None, total: int) -> Callable[[str], None]:
 # ---------------------------------------------------------------- export from the store
 
 
-@dataclass(frozen=True)
-class ExportResult:
+class ExportResult(NamedTuple):
     path: Path
     revision: int
     fingerprint: str

@@ -10,8 +10,8 @@ revision is shown beside it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from .china_time import CHINA
 from .receiving import Received, received
@@ -21,8 +21,7 @@ ON_TIME, LATE, MISSING, NOT_DUE = "on_time", "late", "missing", "not_due"
 LABELS = {ON_TIME: "按时", LATE: "逾期", MISSING: "未报", NOT_DUE: "未到期"}
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     sender: Sender
     period: str
     status: str  # ON_TIME / LATE / MISSING / NOT_DUE
@@ -54,8 +53,7 @@ class Cell:
                 "bundle_sha256": self.current.sha256 if self.current else None}
 
 
-@dataclass(frozen=True)
-class Matrix:
+class Matrix(NamedTuple):
     periods: tuple[str, ...]
     senders: tuple[Sender, ...]
     cells: dict[tuple[Sender, str], Cell]
@@ -63,7 +61,7 @@ class Matrix:
     def cell(self, sender: Sender, period: str) -> Cell:
         return self.cells[(sender, period)]
 
-    def count(self, period: str, status: str) -> int:
+    def status_count(self, period: str, status: str) -> int:
         return sum(self.cells[(s, period)].status == status for s in self.senders)
 
     def as_dict(self) -> dict:

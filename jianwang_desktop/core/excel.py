@@ -22,9 +22,9 @@ import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from .domain import Profile
 from .formdef import FormDefinition, PrintedForm
@@ -55,8 +55,7 @@ _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     heading: str
     group: str | None
     width: float
@@ -540,8 +539,7 @@ class SheetReadError(ValueError):
     """The workbook cannot be read as ours; the message is for the user."""
 
 
-@dataclass(frozen=True)
-class SheetCell:
+class SheetCell(NamedTuple):
     kind: str  # "text", "number", "formula", "error", "other"
     text: str
 

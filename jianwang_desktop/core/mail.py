@@ -13,12 +13,12 @@ shown in the body and its data.json the totals.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from email import policy
 from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
+from typing import NamedTuple
 
 from .domain import Profile
 from .errors import UserError, os_reason
@@ -39,8 +39,7 @@ _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 # ---------------------------------------------------------------- the bundle
 
 
-@dataclass(frozen=True)
-class BundleInfo:
+class BundleInfo(NamedTuple):
     path: Path
     data: bytes  # the zip exactly as exported: attached unchanged
     manifest: dict
@@ -217,8 +216,7 @@ def build_message(form: FormDefinition, profile: Profile, route: Route, bundle: 
 # ---------------------------------------------------------------- drafts
 
 
-@dataclass(frozen=True)
-class Draft:
+class Draft(NamedTuple):
     route: Route
     filename: str
     message: EmailMessage

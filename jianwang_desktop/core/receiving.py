@@ -10,10 +10,10 @@ one of an office and month is the highest revision received.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from .domain import Profile, geography
 from .errors import UserError
@@ -35,8 +35,7 @@ class UntrustedKey(UserError):
         self.sender = sender  # the office the key would be trusted for
 
 
-@dataclass(frozen=True)
-class ImportOutcome:
+class ImportOutcome(NamedTuple):
     """What importing one received bundle did, with the message to show for it."""
     status: str  # IMPORTED / DUPLICATE / HISTORY
     unit: str
@@ -48,8 +47,7 @@ class ImportOutcome:
     message: str
 
 
-@dataclass(frozen=True)
-class Received:
+class Received(NamedTuple):
     """One stored bundle, as listed to the user (no bytes)."""
 
     id: int

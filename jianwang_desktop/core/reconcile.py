@@ -1,15 +1,14 @@
 """附件1 against 附件2: do the month's figures match what its cases add up to?"""
 
 from __future__ import annotations
+from typing import NamedTuple
 
-from dataclasses import dataclass
 
 from .formdef import FormDefinition
 from .records import CaseRecord, Grid, Value, grid_from_cases
 
 
-@dataclass(frozen=True)
-class Difference:
+class Difference(NamedTuple):
     """A cell of 附件1 that differs from the sum of the month's cases in 附件2."""
     category: str
     measure: str

@@ -4,14 +4,13 @@ searchable by 市(州), month, category, source and free text."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .records import CASE_TEXT_FIELDS, CaseRecord
 from .store import decode_value
 
 
-@dataclass(frozen=True)
-class CaseFilter:
+class CaseFilter(NamedTuple):
     region: str | None = None
     period: str | None = None
     category: str | None = None
@@ -32,8 +31,7 @@ class CaseFilter:
         return not needle or any(needle in case.text(k).casefold() for k in CASE_TEXT_FIELDS)
 
 
-@dataclass(frozen=True)
-class ReceivedCase:
+class ReceivedCase(NamedTuple):
     region: str
     department: str
     unit: str

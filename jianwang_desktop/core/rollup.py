@@ -8,8 +8,8 @@ current bundles of its 公安局 and 网信办, at the province the current bund
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from .formdef import FormDefinition
 from .receiving import Received, current_bundles, received_grid
@@ -17,8 +17,7 @@ from .records import Grid, MonthData, Value, empty_grid, totals_row
 from .roles import Sender, is_city_office, is_province, senders_of
 
 
-@dataclass(frozen=True)
-class Contribution:
+class Contribution(NamedTuple):
     """One department's figures inside a total, from its current bundle."""
 
     bundle: Received
@@ -124,8 +123,7 @@ def campaign_to_date(store, months: dict[str, Grid] | None = None) -> Grid:
     return sum_grids(store.form, list(months.values()), strict=False)
 
 
-@dataclass(frozen=True)
-class BreakdownRow:
+class BreakdownRow(NamedTuple):
     """One line of a 市(州)'s breakdown: the office itself, a department, or the total."""
 
     source: str  # 本单位 / the department's name / 合计

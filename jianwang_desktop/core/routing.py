@@ -8,9 +8,9 @@ bundle: a signature covers the bundle as one piece, so it is never split per rec
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import NamedTuple
 
 from .domain import Profile, geography
 from .errors import UserError
@@ -22,16 +22,14 @@ ROUTING_FORMAT = "jianwang-routing/1"
 FORM_KEYS = ("statistics", "cases")
 
 
-@dataclass(frozen=True)
-class RouteRule:
+class RouteRule(NamedTuple):
     departments: tuple[str, ...]
     to: str
     forms: tuple[str, ...]
     note: str
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     recipient: Recipient
     forms: tuple[PrintedForm, ...]
     due: date

@@ -13,9 +13,9 @@ import re
 import smtplib
 import socket
 import ssl
-from dataclasses import dataclass
 from email.headerregistry import Address
 from email.utils import format_datetime, localtime, make_msgid
+from typing import NamedTuple
 
 from .errors import UserError, os_reason
 from .mail import MAIL_FROM_SETTING, Draft
@@ -30,8 +30,7 @@ _HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _KEYS = ("smtp_host", "smtp_port", "smtp_security", "smtp_user")
 
 
-@dataclass(frozen=True)
-class SmtpSettings:
+class SmtpSettings(NamedTuple):
     host: str
     port: int
     security: str

@@ -20,8 +20,8 @@ import base64
 import binascii
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import UserError, os_reason
 
@@ -75,8 +75,7 @@ def parse_fingerprint(text: str) -> str:
     return fp
 
 
-@dataclass(frozen=True)
-class PublicKey:
+class PublicKey(NamedTuple):
     raw: bytes  # 32 bytes
 
     @property

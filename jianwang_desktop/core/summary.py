@@ -98,7 +98,8 @@ def _matrix_sheet(form: FormDefinition, ws, unit: str, matrix: Matrix) -> None:
     for sender in matrix.senders:
         w.body_row(row, [sender.label] + [matrix.cell(sender, p).label for p in matrix.periods])
         row += 1
+    senders = len(matrix.senders)
     w.body_row(row, ["已报 / 应报"] + [
-        f"{len(matrix.senders) - matrix.count(p, 'missing') - matrix.count(p, 'not_due')}"
-        f" / {len(matrix.senders)}" for p in matrix.periods], bold=True)
+        f"{senders - matrix.status_count(p, 'missing') - matrix.status_count(p, 'not_due')}"
+        f" / {senders}" for p in matrix.periods], bold=True)
     w.page(landscape=True)

@@ -67,7 +67,7 @@ class CompletenessPage(QWidget):
         self.model.set_matrix(self.matrix)
         lines = []
         for period in self.matrix.periods:
-            counts = [(name, self.matrix.count(period, key)) for key, name in (
+            counts = [(name, self.matrix.status_count(period, key)) for key, name in (
                 (ON_TIME, self.tr("按时")), (LATE, self.tr("逾期")), (MISSING, self.tr("未报")))]
             shown = "、".join(f"{name} {n}" for name, n in counts if n)
             lines.append(self.tr("{month}:{counts}").format(
