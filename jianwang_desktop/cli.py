@@ -810,12 +810,15 @@ def import_qt_after() -> None:
     features.
 
     Once imported, PySide6 reads the source of each module the first time an import
-    statement names it, looking for `from __feature__ import` (its `snake_case` and
-    `true_property`; shibokensupport.feature). A module loaded before PySide6 cannot use
-    them, and reading it would find so: its table of modules is given -1 ("ignore this
-    module", what the reading concludes) for each, and the window's modules, ours and the
-    standard library's that the core has loaded, are not read (about 13 million
-    instructions of every start of the window). Where the table is not found (another
+    statement names it (shibokensupport.feature._mod_uses_pyside) and gives it 0 when the
+    text names PySide6, else -1 ("ignore this module"); a module with 0 is switched back to
+    Qt's own names whenever another has selected `snake_case` or `true_property` with
+    `from __feature__ import`. Each module loaded before PySide6 is given -1 unread, and the
+    window's modules, ours and the standard library's that the core has loaded, are not
+    read (about 13 million instructions of every start of the window). Two of them name
+    PySide6 (jianwang_desktop.core in its docstring, and this module, here), which the
+    reading would give 0: the two differ only once a module selects a feature, which none of
+    ours does (tests/test_gui_start.py checks it). Where the table is not found (another
     PySide6), nothing is given and PySide6 reads them as before."""
     loaded = [name for name in sys.modules if name != "__main__"]
     import importlib

@@ -284,6 +284,26 @@ def test_pyside_reads_no_source_of_a_module_loaded_before_it(tmp_path):
     assert sorted(set(read) & set(before)) == []
 
 
+def test_no_module_of_ours_selects_a_pyside_feature():
+    """cli.import_qt_after gives -1 ("ignore this module") to every module loaded before
+    PySide6, cli among them, whose text names PySide6 and would have been given 0. The two
+    differ once any module selects a feature (`from __feature__ import snake_case`): code
+    in a -1 module then sees that module's names (`object_name`, no `objectName`), code in
+    a 0 module Qt's own. So the marking is sound only while no module of ours selects one."""
+    import ast
+
+    from conftest import ROOT
+
+    selecting = []
+    for path in sorted([*(ROOT / "jianwang_desktop").rglob("*.py"), *(ROOT / "scripts").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module] if isinstance(node, ast.ImportFrom)
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            if "__feature__" in names:
+                selecting.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert selecting == []
+
+
 def test_a_month_left_before_its_deferred_check_still_gets_its_state(qtbot, store):
     """The shown month's state comes from its own check, which follows the first paint;
     a month left before that check is worked out with the others, never 检查中 for good."""
