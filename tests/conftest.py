@@ -21,6 +21,17 @@ ROOT = Path(__file__).resolve().parent.parent
 MIANYANG = Profile("绵阳市", "版权局", "绵阳市版权局", "张三", "0816-2345678")
 
 
+@pytest.fixture(autouse=True)
+def refused_text_let_go_when_a_window_closes(monkeypatch):
+    """A main window left with text the store refused asks, when it closes or its case
+    pane moves on, whether to let that text go (MainWindow.refused_edits_kept): in a GUI
+    test that does not answer it itself, the answer is yes, as the window closing at the
+    test's end would otherwise wait for a click. (Core tests never load the GUI.)"""
+    main_window = sys.modules.get("jianwang_desktop.gui.main_window")
+    if main_window is not None:
+        monkeypatch.setattr(main_window.MainWindow, "ask_to_drop_unsaved", lambda self, text: True)
+
+
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "jianwang.db"

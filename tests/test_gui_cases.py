@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from jianwang_desktop.core.store import Store
 from gui_helpers import open_main, type_text  # noqa: F401
@@ -133,6 +133,70 @@ def test_what_is_typed_after_a_refused_field_is_stored_all_the_same(qtbot, store
     window.close()  # closing stores what is typed
     stored = store.load_case(second.id)
     assert stored.result == "责令删除" and stored.summary == sample_case(store.form, 2).summary
+
+
+def refusing_window(store, open_main, monkeypatch, answers: list[bool]):
+    """A window on 2015-08's second case, the clerk's answers to the question about text the
+    store refused taken in turn (True: let it go), the questions asked kept."""
+    from jianwang_desktop.gui.main_window import MainWindow
+
+    store.add_case("2015-08", sample_case(store.form, 1))
+    store.add_case("2015-08", sample_case(store.form, 2))
+    asked = []
+    monkeypatch.setattr(MainWindow, "ask_to_drop_unsaved",
+                        lambda self, text: asked.append(text) or answers.pop(0))
+    window = open_main()
+    first, second = store.load_cases("2015-08")
+    window.select_case(second.id)
+    return window, first, second, asked
+
+
+def test_text_the_store_refused_is_not_lost_when_the_window_closes(qtbot, store, open_main,
+                                                                     monkeypatch):
+    """A 案情简介 pasted longer than the form allows is refused by the store and is only in
+    the pane: closing asks first, and going back keeps the window open with the text."""
+    window, _first, second, asked = refusing_window(store, open_main, monkeypatch,
+                                                    [False, True])
+    summary = window.case_editor.fields["summary"]
+    summary.setPlainText("案情" * 2600)  # pasted from Word: 5200 characters
+    assert window.close() is False  # back to put it right
+    assert window.isVisible() and summary.toPlainText() == "案情" * 2600
+    assert summary.hasFocus() or QApplication.focusWidget() is None  # (offscreen focus)
+    assert "附件2 第2条(编号 201508-002)的案情简介没有保存" in asked[0]
+    assert "过长" in asked[0] and "本案其他内容已保存" not in asked[0]
+    assert window.close() is True  # let go: closed, the case as stored
+    assert store.load_case(second.id).summary == sample_case(store.form, 2).summary
+    assert len(asked) == 2
+
+
+def test_text_the_store_refused_is_not_lost_by_moving_to_another_case(qtbot, store, open_main,
+                                                                       monkeypatch):
+    window, first, second, asked = refusing_window(store, open_main, monkeypatch,
+                                                   [False, True])
+    editor = window.case_editor
+    edit_line(qtbot, editor.fields["number"], "201508-001")  # the first case's number
+    window.cases_view.setCurrentIndex(window.case_proxy.index(0, 0))  # the clerk clicks it
+    qtbot.waitUntil(lambda: window._back_to_case is None)
+    assert editor.case().id == second.id and editor.fields["number"].text() == "201508-001"
+    assert window.current_case().id == second.id  # its row chosen again
+    assert "编号" in asked[0] and "已被本月另一条案件使用" in asked[0]
+    window.cases_view.setCurrentIndex(window.case_proxy.index(0, 0))  # and let go
+    assert editor.case().id == first.id and editor.fields["number"].text() == "201508-001"
+    assert store.load_case(second.id).number == "201508-002" and len(asked) == 2
+
+
+def test_text_the_store_refused_is_not_lost_by_moving_to_another_month(qtbot, store, open_main,
+                                                                        monkeypatch):
+    window, _first, second, asked = refusing_window(store, open_main, monkeypatch,
+                                                    [False, True])
+    window.case_editor.fields["summary"].setPlainText("案情" * 2600)
+    window.select_month("2015-09")
+    qtbot.wait(10)  # the month's row is put back after this change of row
+    assert window.period == "2015-08" and window.case_editor.case().id == second.id
+    assert window.month_list.currentIndex().row() == window.month_model.row_of("2015-08")
+    assert window.case_editor.fields["summary"].toPlainText() == "案情" * 2600
+    window.select_month("2015-09")
+    assert window.period == "2015-09" and len(asked) == 2
 
 
 def test_duplicate_and_delete_which_asks_first(qtbot, store, open_main, monkeypatch):

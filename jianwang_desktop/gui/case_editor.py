@@ -36,9 +36,10 @@ class CaseEditor(MadeWhenShown, QWidget):
         self._loading = False
         self._sources: list[str] = []
         self._fields: dict[str, QWidget] = {}
-        # Fields the store refused (a number another case has): {key: (value refused, why)},
-        # kept marked through the checks that follow until the value changes or is stored.
-        self._store_refused: dict[str, tuple[object, str]] = {}
+        # Fields the store refused (a number another case has): {key: (value refused, the
+        # message shown, the store's reason)}, kept marked through the checks that follow
+        # until the value changes or is stored.
+        self._store_refused: dict[str, tuple[object, str, str]] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -209,7 +210,7 @@ class CaseEditor(MadeWhenShown, QWidget):
                 messages.setdefault(finding.field, []).append(finding.message)
         for key, problem in self.measure_problems().items():
             messages.setdefault(key, []).insert(0, problem)
-        for key, (value, why) in list(self._store_refused.items()):
+        for key, (value, why, _reason) in list(self._store_refused.items()):
             if case is not None and getattr(case, key) == value:
                 messages.setdefault(key, []).append(why)
             else:  # changed since: the next commit says whether the store takes it
@@ -234,14 +235,15 @@ class CaseEditor(MadeWhenShown, QWidget):
     def accepted(self, case: CaseRecord) -> None:
         """The window stored `case`: it is now what the pane edits."""
         self._case = case
-        for key, (value, _why) in list(self._store_refused.items()):
+        for key, (value, _why, _reason) in list(self._store_refused.items()):
             if getattr(case, key) == value:  # (refused, it stays as stored)
                 del self._store_refused[key]
 
-    def refused(self, message: str, fields: Iterable[str] = ()) -> None:
+    def refused(self, message: str, fields: Iterable[str] = (), reason: str = "") -> None:
         """Under the numbers, where typing happens: shown only when there is a problem.
         `fields` the store refused (a number another case has) are marked as the rules'
-        are, the message on hover: it is shown far below the 编号 field."""
+        are, the message on hover: it is shown far below the 编号 field. `reason`, the
+        store's own words without what the message adds, is what `unsaved` gives."""
         self.build()
         self.problem_label.setText(message)
         self.problem_label.setVisible(bool(message))
@@ -249,6 +251,20 @@ class CaseEditor(MadeWhenShown, QWidget):
         for key in fields:
             widget = self._fields.get(key)
             if widget is not None and edited is not None:
-                self._store_refused[key] = (getattr(edited, key), message)
+                self._store_refused[key] = (getattr(edited, key), message, reason or message)
                 widget.setStyleSheet(INVALID_STYLE)
                 widget.setToolTip(message)
+
+    def unsaved(self) -> list[tuple[str, str]]:
+        """(field, why) for each field whose text the store refused and the pane still
+        holds: it is nowhere else, and goes if the pane shows another case."""
+        edited = self.edited_case()
+        if edited is None:
+            return []
+        return [(key, reason) for key, (value, _message, reason) in self._store_refused.items()
+                if getattr(edited, key) == value]
+
+    def go_to_field(self, key: str) -> None:
+        widget = self.fields.get(key)
+        if widget is not None:
+            widget.setFocus()

@@ -122,6 +122,8 @@ class MainWindow(QMainWindow):
         self.today = today or date.today()
         self.period: str = ""
         self._case_order: list[int] = []  # case ids in the order of the printed form
+        self._back_to_case: int | None = None  # put back by refused_edits_kept, not shown anew
+        self._month_put_back = False  # the month left is being put back (refused_edits_kept)
         self._check_generation = 0
         self._load_generation = 0
         self.checking = False  # a check runs on a worker thread
@@ -605,6 +607,18 @@ class MainWindow(QMainWindow):
         shown = self._loading_period if self.loading else self.period
         if period == shown:
             return  # shown already, or being read (selecting the row also calls this)
+        if self._month_put_back:  # a change of month turned down, reported again
+            return
+        if shown and not self.loading and self.refused_edits_kept():
+            # The month's row again, once this change of row is over (it shows nothing new).
+            self._month_put_back = True
+
+            def put_back() -> None:
+                self._month_put_back = False
+                self.select_month(shown)
+
+            QTimer.singleShot(0, self, put_back)
+            return
         if shown and (self.loading or self.checking or self._check_after_paint):
             # Left before its own check said its state: the list works it out like the others'.
             self._states_to_fill.append(shown)
@@ -930,11 +944,20 @@ class MainWindow(QMainWindow):
             return None
         return self.case_model.case_at(self.case_proxy.mapToSource(index).row())
 
-    def _case_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+    def _case_selected(self, current: QModelIndex, previous: QModelIndex) -> None:
         if not current.isValid():
             self.case_editor.set_case(None)
             return
         case = self.case_model.case_at(self.case_proxy.mapToSource(current).row())
+        if self._back_to_case == case.id:  # the row put back by refused_edits_kept
+            self._back_to_case = None
+            return
+        shown = self.case_editor.case()
+        if previous.isValid() and shown is not None and self.refused_edits_kept():
+            # Back to the case being put right once this change of row is over.
+            self._back_to_case = shown.id
+            QTimer.singleShot(0, self, lambda: self._choose_case(shown.id))
+            return
         self.case_editor.set_case(case, self._case_order.index(case.id))
 
     def select_case(self, case_id: int) -> bool:
@@ -961,7 +984,8 @@ class MainWindow(QMainWindow):
             part, refused = self._storable_part(case)
             message = str(e) if part is None else str(e) + "\n" + self.tr(
                 "以上没有保存,请改正;本案其他内容已保存。")
-            self.case_editor.refused(message, fields=refused)
+            self.case_editor.refused(message, fields=refused,
+                                     reason="\n".join(e.details) or e.message)
             self.show_message(message)
             if part is None:
                 return
@@ -1068,6 +1092,47 @@ class MainWindow(QMainWindow):
         if self._pages_made:
             self.case_editor.flush()
 
+    def refused_edits_kept(self) -> bool:
+        """Asked before the case pane shows another case or month, or the window closes, once
+        what is typed has been handed on: a field the store refused (a 编号 another case
+        has, a 案情简介 longer than the form allows) is only in the pane, and would go. True
+        when the clerk goes back to put it right: the caller then stays where it is."""
+        if not self._pages_made:
+            return False
+        editor = self.case_editor
+        editor.flush()
+        unsaved = editor.unsaved()
+        case = editor.case()
+        if not unsaved or case is None:
+            return False
+        from ..core.validation import field_label
+
+        where = self.tr("附件2 第%1条").replace(
+            "%1", str(self._case_order.index(case.id) + 1) if case.id in self._case_order else "")
+        if case.number:
+            where += self.tr("(编号 %1)").replace("%1", case.number)
+        fields = "、".join(field_label(self.form, key) for key, _ in unsaved)
+        reasons = "\n".join(dict.fromkeys(reason for _, reason in unsaved))
+        text = self.tr("%1的%2没有保存:\n%3\n\n这些内容只在窗口里,离开后就没有了。").replace(
+            "%1", where).replace("%2", fields).replace("%3", reasons)
+        if self.ask_to_drop_unsaved(text):
+            return False
+        editor.go_to_field(unsaved[0][0])
+        return True
+
+    def ask_to_drop_unsaved(self, text: str) -> bool:
+        """True when the clerk lets go of what the store refused."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_DISPLAY_NAME, text,
+                          QMessageBox.StandardButton.NoButton, self)
+        back = box.addButton(self.tr("返回修改"), QMessageBox.ButtonRole.RejectRole)
+        drop = box.addButton(self.tr("放弃这些内容"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.exec()
+        return box.clickedButton() is drop
+
     def busy_text(self) -> str:
         """Why the database cannot be closed under the window now (a worker thread reads,
         checks, exports or imports; 导入数据包 is open), or ""."""
@@ -1089,6 +1154,9 @@ class MainWindow(QMainWindow):
             return
         if not self.replaced:  # (a replaced window's edits went in before its store closed)
             self.commit_open_edits()  # a cell or field still being typed in is stored too
+            if self.refused_edits_kept():
+                event.ignore()
+                return
         self._check_timer.stop()
         self._check_generation += 1  # a check or load still running reports to nobody
         self._load_generation += 1
