@@ -151,6 +151,16 @@ def refusing_window(store, open_main, monkeypatch, answers: list[bool]):
     return window, first, second, asked
 
 
+TOO_LONG = "案情" * 2600  # a 案情简介 pasted from Word: 5200 characters
+
+
+def paste_too_long(window):
+    """The 案情简介 field, a text too long for it pasted in: the store refuses it."""
+    summary = window.case_editor.fields["summary"]
+    summary.setPlainText(TOO_LONG)
+    return summary
+
+
 def test_text_the_store_refused_is_not_lost_when_the_window_closes(qtbot, store, open_main,
                                                                      monkeypatch):
     """A 案情简介 pasted longer than the form allows is refused by the store and is only in
@@ -197,6 +207,80 @@ def test_text_the_store_refused_is_not_lost_by_moving_to_another_month(qtbot, st
     assert window.case_editor.fields["summary"].toPlainText() == "案情" * 2600
     window.select_month("2015-09")
     assert window.period == "2015-09" and len(asked) == 2
+
+
+def test_nothing_is_asked_when_nothing_was_refused(qtbot, store, open_main, monkeypatch):
+    window, first, second, asked = refusing_window(store, open_main, monkeypatch, [])
+    edit_line(qtbot, window.case_editor.fields["name"], "某APP未经许可传播影视作品案")
+    window.cases_view.setCurrentIndex(window.case_proxy.index(0, 0))
+    assert window.case_editor.case().id == first.id
+    window.add_case()
+    window.select_month("2015-09")
+    window.select_month("2015-08")
+    assert window.close() is True and asked == []
+    assert store.load_case(second.id).name == "某APP未经许可传播影视作品案"
+
+
+def test_a_search_hiding_the_case_does_not_lose_the_text_the_store_refused(
+        qtbot, store, open_main, monkeypatch):
+    window, _first, second, asked = refusing_window(store, open_main, monkeypatch,
+                                                    [False, True])
+    summary = paste_too_long(window)
+    window.search_edit.setText("没有这样的案件")
+    window.case_proxy.set_search("没有这样的案件")  # what the search box does a moment later
+    qtbot.waitUntil(lambda: window._back_to_case is None)
+    assert len(asked) == 1  # back to put it right: the search gives way, the case stays
+    assert window.case_editor.case().id == second.id and summary.toPlainText() == TOO_LONG
+    assert window.current_case().id == second.id and window.search_edit.text() == ""
+    window.case_proxy.set_search("没有这样的案件")  # and let go
+    assert len(asked) == 2 and window.case_editor.case() is None
+
+
+def test_a_new_case_waits_for_the_answer_about_text_the_store_refused(
+        qtbot, store, open_main, monkeypatch):
+    """Ctrl+N (and 复制) ask before adding: going back adds nothing; letting go asks once."""
+    window, _first, second, asked = refusing_window(store, open_main, monkeypatch,
+                                                    [False, True])
+    summary = paste_too_long(window)
+    window.add_case()
+    qtbot.wait(10)
+    assert len(store.load_cases("2015-08")) == 2  # nothing added under the question
+    assert window.case_editor.case().id == second.id and summary.toPlainText() == TOO_LONG
+    assert summary.hasFocus()  # on the field to put right, not the new case's name
+    window.duplicate_case_button.click()
+    assert len(asked) == 2 and len(store.load_cases("2015-08")) == 3  # let go: added
+    assert window.case_editor.case().number == "201508-003" and len(asked) == 2
+
+
+def test_a_jump_to_another_cases_finding_stays_on_the_text_the_store_refused(
+        qtbot, store, open_main, monkeypatch):
+    from jianwang_desktop.gui.findings_model import FindingRole
+
+    window, first, second, asked = refusing_window(store, open_main, monkeypatch, [False, True])
+    store.update_case("2015-08", first.copy(name=""))  # a finding on the first case
+    window.reload_month("2015-08")
+    window.select_case(second.id)
+    summary = paste_too_long(window)
+    window.check_now()
+    model = window.findings_model
+    row = next(r for r in range(model.rowCount())
+               if model.index(r, 0).data(FindingRole).section == "case")
+    window.tabs.setCurrentWidget(window.findings_page)
+    window.jump_to_finding(model.index(row, 0))
+    qtbot.waitUntil(lambda: window._back_to_case is None)
+    assert len(asked) == 1 and window.case_editor.case().id == second.id
+    assert summary.hasFocus() and window.tabs.currentWidget() is window.cases_page
+
+
+def test_going_back_from_another_page_shows_the_field_to_put_right(qtbot, store, open_main,
+                                                                 monkeypatch):
+    window, _first, second, asked = refusing_window(store, open_main, monkeypatch, [False, True])
+    summary = paste_too_long(window)
+    window.tabs.setCurrentWidget(window.statistics_page)  # the clerk went on to 附件1
+    window.select_month("2015-09")
+    qtbot.wait(10)
+    assert window.period == "2015-08" and len(asked) == 1
+    assert window.tabs.currentWidget() is window.cases_page and summary.hasFocus()
 
 
 def test_duplicate_and_delete_which_asks_first(qtbot, store, open_main, monkeypatch):

@@ -13,6 +13,7 @@ from PySide6.QtCore import QThread, QTimer, Qt
 from PySide6.QtWidgets import (QApplication, QDialogButtonBox, QFileDialog, QInputDialog,
                                QMessageBox, QPushButton)
 
+from jianwang_desktop.core.interchange import dump_month
 from jianwang_desktop.core.signing import create_key
 from jianwang_desktop.core.verify import verify_file
 from jianwang_desktop.gui import menus as menus_module
@@ -151,6 +152,36 @@ def test_export_is_refused_with_the_findings_while_the_month_has_errors(
     assert window.tabs.currentWidget() is window.findings_page
     assert out_dir.asked == [] and not list(out_dir.iterdir())
     assert not store.is_locked("2015-08")
+
+
+def test_export_and_import_ask_first_about_text_the_store_refused(
+        qtbot, filled, open_main, out_dir, tmp_path, monkeypatch):
+    """A 案情简介 pasted too long is only in the case pane: a bundle exported now would go
+    without it and lock the month, an import would replace the month under it. Both ask
+    first; going back starts neither, the text still in its field."""
+    from jianwang_desktop.gui.main_window import MainWindow
+
+    asked, answers = [], [False, False, True]
+    monkeypatch.setattr(MainWindow, "ask_to_drop_unsaved",
+                        lambda self, text: asked.append(text) or answers.pop(0))
+    target = tmp_path / "九月.json"
+    target.write_text(json.dumps(dict(json.loads(dump_month(filled, "2015-08")),
+                                      period="2015-09"), ensure_ascii=False), "utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(target), "")))
+    window = open_main()
+    window.select_case(filled.load_cases("2015-08")[1].id)
+    summary = window.case_editor.fields["summary"]
+    summary.setPlainText("案情" * 2600)
+    window.menus.export_action.trigger()
+    assert len(asked) == 1 and "导出" in asked[0] and "案情简介" in asked[0]
+    assert out_dir.asked == [] and not filled.is_locked("2015-08")
+    window.menus.import_action.trigger()
+    assert len(asked) == 2 and "导入" in asked[1] and not filled.has_data("2015-09")
+    assert window.period == "2015-08" and summary.toPlainText() == "案情" * 2600
+    assert summary.hasFocus()
+    export_from_menu(qtbot, window)  # let go: exported as stored
+    assert len(asked) == 3 and filled.is_locked("2015-08")
 
 
 def test_correcting_a_month_never_exported_is_explained(qtbot, filled, open_main):

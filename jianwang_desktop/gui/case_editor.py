@@ -264,7 +264,8 @@ class CaseEditor(MadeWhenShown, QWidget):
         return [(key, reason) for key, (value, _message, reason) in self._store_refused.items()
                 if getattr(edited, key) == value]
 
-    def go_to_field(self, key: str) -> None:
-        widget = self.fields.get(key)
-        if widget is not None:
-            widget.setFocus()
+    def drop_unsaved(self) -> None:
+        """The clerk let go of what the store refused: the pane shows the case as stored, so
+        nothing asks about that text again (a close, a Ctrl+N after the answer)."""
+        if self._store_refused and self.built:
+            self._show_case(self._case)

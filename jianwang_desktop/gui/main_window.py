@@ -893,14 +893,20 @@ class MainWindow(QMainWindow):
         elif finding.section == "case":
             case_id = self.findings_model.case_id(finding)
             if case_id is not None and self.select_case(case_id):
-                widget = self.case_editor.fields.get(finding.field or "")
-                if widget is not None:
-                    widget.setFocus()
-                    # 案情简介 and below lie under the fold of the pane, and of the panel on a
-                    # laptop screen: both scroll to its cursor once laid out for this case.
-                    QTimer.singleShot(0, widget, lambda: self._scroll_to(widget))
+                self._go_to_case_field(finding.field or "")
         elif finding.section == "profile":
             self.open_settings()
+
+    def _go_to_case_field(self, key: str) -> None:
+        """The 附件2 page, the cursor in the case pane's field `key` (when it has one)."""
+        widget = self.case_editor.fields.get(key)
+        if widget is None:
+            return
+        self.tabs.setCurrentWidget(self.cases_page)
+        widget.setFocus()
+        # 案情简介 and below lie under the fold of the pane, and of the panel on a laptop
+        # screen: both scroll to its cursor once laid out for this case.
+        QTimer.singleShot(0, widget, lambda: self._scroll_to(widget))
 
     def _scroll_to(self, widget: QWidget) -> None:
         self.editor_scroll.ensureWidgetVisible(widget)
@@ -944,19 +950,22 @@ class MainWindow(QMainWindow):
             return None
         return self.case_model.case_at(self.case_proxy.mapToSource(index).row())
 
-    def _case_selected(self, current: QModelIndex, previous: QModelIndex) -> None:
-        if not current.isValid():
-            self.case_editor.set_case(None)
-            return
-        case = self.case_model.case_at(self.case_proxy.mapToSource(current).row())
-        if self._back_to_case == case.id:  # the row put back by refused_edits_kept
+    def _case_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        case = (self.case_model.case_at(self.case_proxy.mapToSource(current).row())
+                if current.isValid() else None)  # (none: a search hides every case)
+        if case is not None and self._back_to_case == case.id:  # put back (refused_edits_kept)
             self._back_to_case = None
             return
         shown = self.case_editor.case()
-        if previous.isValid() and shown is not None and self.refused_edits_kept():
-            # Back to the case being put right once this change of row is over.
+        if (shown is not None and (case is None or case.id != shown.id)
+                and self.refused_edits_kept()):
+            # Back to the case being put right once this change of row is over (a search
+            # that hides it gives way: _choose_case).
             self._back_to_case = shown.id
             QTimer.singleShot(0, self, lambda: self._choose_case(shown.id))
+            return
+        if case is None:
+            self.case_editor.set_case(None)
             return
         self.case_editor.set_case(case, self._case_order.index(case.id))
 
@@ -965,6 +974,8 @@ class MainWindow(QMainWindow):
         return self._choose_case(case_id)
 
     def _choose_case(self, case_id: int) -> bool:
+        """Choose the case's row; True when the pane shows it (not when the clerk went back
+        to text the store refused in the case shown, or there is no such case)."""
         row = self.case_model.row_of(case_id)
         if row is None:
             return False
@@ -975,7 +986,8 @@ class MainWindow(QMainWindow):
             proxy_index = self.case_proxy.mapFromSource(self.case_model.index(row, 0))
         self.cases_view.setCurrentIndex(proxy_index)
         self.cases_view.scrollTo(proxy_index)
-        return True
+        shown = self.case_editor.case()
+        return shown is not None and shown.id == case_id
 
     def save_case(self, case: CaseRecord) -> None:
         try:
@@ -1024,7 +1036,8 @@ class MainWindow(QMainWindow):
         return part, refused
 
     def _add(self, case: CaseRecord) -> None:
-        self.case_editor.flush()
+        if self.refused_edits_kept():  # (it hands on what is typed first)
+            return  # nothing added under text the clerk goes back to
         try:
             stored = self.store.add_case(self.period, case)
         except UserError as e:
@@ -1092,11 +1105,13 @@ class MainWindow(QMainWindow):
         if self._pages_made:
             self.case_editor.flush()
 
-    def refused_edits_kept(self) -> bool:
+    def refused_edits_kept(self, after: str = "") -> bool:
         """Asked before the case pane shows another case or month, or the window closes, once
         what is typed has been handed on: a field the store refused (a 编号 another case
         has, a 案情简介 longer than the form allows) is only in the pane, and would go. True
-        when the clerk goes back to put it right: the caller then stays where it is."""
+        when the clerk goes back to put it right: the caller then stays where it is. `after`
+        says what would take the text away, when it is not leaving (an export, an import).
+        Let go, the pane shows the case as stored."""
         if not self._pages_made:
             return False
         editor = self.case_editor
@@ -1113,11 +1128,13 @@ class MainWindow(QMainWindow):
             where += self.tr("(编号 %1)").replace("%1", case.number)
         fields = "、".join(field_label(self.form, key) for key, _ in unsaved)
         reasons = "\n".join(dict.fromkeys(reason for _, reason in unsaved))
-        text = self.tr("%1的%2没有保存:\n%3\n\n这些内容只在窗口里,离开后就没有了。").replace(
-            "%1", where).replace("%2", fields).replace("%3", reasons)
+        text = self.tr("%1的%2没有保存:\n%3\n\n这些内容只在窗口里,%4").replace(
+            "%1", where).replace("%2", fields).replace("%3", reasons).replace(
+            "%4", after or self.tr("离开后就没有了。"))
         if self.ask_to_drop_unsaved(text):
+            editor.drop_unsaved()
             return False
-        editor.go_to_field(unsaved[0][0])
+        self._go_to_case_field(unsaved[0][0])
         return True
 
     def ask_to_drop_unsaved(self, text: str) -> bool:

@@ -258,7 +258,8 @@ class MainMenus(QObject):
         from ..core.backup import reason_label
         from ..core.interchange import load_into_store, month_from_dict, parse_json
 
-        if not self.ready():
+        if not self.ready() or self.window.refused_edits_kept(
+                self.tr("导入数据文件后就没有了。")):
             return
         path, _ = QFileDialog.getOpenFileName(
             self.window, self.tr("导入数据文件"), self._folder_setting(DATA_DIR_SETTING),
@@ -327,7 +328,8 @@ class MainMenus(QObject):
 
         from ..core.signing import needs_passphrase
 
-        if not self.ready():
+        if not self.ready() or self.window.refused_edits_kept(
+                self.tr("导出的数据包里没有;导出后本月锁定,它们就没有了。")):
             return
         window = self.window
         period = self.period
