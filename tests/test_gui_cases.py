@@ -272,6 +272,21 @@ def test_a_jump_to_another_cases_finding_stays_on_the_text_the_store_refused(
     assert summary.hasFocus() and window.tabs.currentWidget() is window.cases_page
 
 
+def test_bundles_received_meanwhile_keep_the_text_the_store_refused(qtbot, store, open_main,
+                                                                    monkeypatch):
+    """A 市 clerk's 导入数据包 window is no dialog: its end reloads the month shown under the
+    case pane. The text the store refused stays in its field, still marked, nothing asked."""
+    window, _first, second, asked = refusing_window(store, open_main, monkeypatch, [True])
+    summary = paste_too_long(window)
+    window.case_editor.flush()
+    window.refresh_received()  # what the import window's end does
+    assert window.case_editor.case().id == second.id and summary.toPlainText() == TOO_LONG
+    assert summary.styleSheet() and "案情简介过长" in summary.toolTip() and asked == []
+    assert store.load_case(second.id).summary == sample_case(store.form, 2).summary
+    window.close()
+    assert len(asked) == 1
+
+
 def test_going_back_from_another_page_shows_the_field_to_put_right(qtbot, store, open_main,
                                                                  monkeypatch):
     window, _first, second, asked = refusing_window(store, open_main, monkeypatch, [False, True])

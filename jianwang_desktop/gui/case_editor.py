@@ -258,11 +258,28 @@ class CaseEditor(MadeWhenShown, QWidget):
     def unsaved(self) -> list[tuple[str, str]]:
         """(field, why) for each field whose text the store refused and the pane still
         holds: it is nowhere else, and goes if the pane shows another case."""
+        return [(key, self._store_refused[key][2]) for key in self.unsaved_values()]
+
+    def unsaved_values(self) -> dict[str, object]:
+        """{field: text} the store refused and the pane still holds."""
         edited = self.edited_case()
         if edited is None:
-            return []
-        return [(key, reason) for key, (value, _message, reason) in self._store_refused.items()
-                if getattr(edited, key) == value]
+            return {}
+        return {key: value for key, (value, _message, _reason) in self._store_refused.items()
+                if getattr(edited, key) == value}
+
+    def put_back(self, values: dict[str, object]) -> None:
+        """Fill the fields with `values` (unsaved_values of before the case was shown
+        again) and hand them on: the store refuses them again, and they are marked."""
+        for key, value in values.items():
+            widget = self.fields.get(key)
+            if isinstance(widget, QPlainTextEdit):
+                widget.setPlainText(str(value))
+            elif isinstance(widget, QLineEdit):
+                widget.setText(str(value))
+            elif isinstance(widget, QComboBox):
+                widget.setCurrentText(str(value))
+        self.commit()
 
     def drop_unsaved(self) -> None:
         """The clerk let go of what the store refused: the pane shows the case as stored, so

@@ -742,10 +742,13 @@ class MainWindow(QMainWindow):
         """Show `period` afresh from the store (after an import, export or 更正); the case
         being looked at stays chosen, when it is still there."""
         case = self.current_case() if self._pages_made and period == self.period else None
+        # Text the store refused stays in its field (the reload is no leaving: 导入数据包's
+        # window, no dialog, reloads at its end under a clerk typing in the case pane).
+        kept = self.case_editor.unsaved_values() if case is not None else {}
         self.period = ""
         self.select_month(period)
-        if case is not None and not self.loading:
-            self._choose_case(case.id)
+        if case is not None and not self.loading and self._choose_case(case.id) and kept:
+            self.case_editor.put_back(kept)
 
     def show_profile(self) -> None:
         profile = self.store.profile()
