@@ -24,12 +24,17 @@ MIANYANG = Profile("绵阳市", "版权局", "绵阳市版权局", "张三", "08
 @pytest.fixture(autouse=True)
 def refused_text_let_go_when_a_window_closes(monkeypatch):
     """A main window left with text the store refused asks, when it closes or its case
-    pane moves on, whether to let that text go (MainWindow.refused_edits_kept): in a GUI
-    test that does not answer it itself, the answer is yes, as the window closing at the
-    test's end would otherwise wait for a click. (Core tests never load the GUI.)"""
+    pane moves on, whether to let that text go (MainWindow.refused_edits_kept). A GUI test
+    that leaves such text answers the question itself; any other question is answered yes,
+    as the window closing at the test's end would otherwise wait for a click, and fails the
+    test: it was asked where nothing had been refused. (Core tests never load the GUI.)"""
+    asked = []
     main_window = sys.modules.get("jianwang_desktop.gui.main_window")
     if main_window is not None:
-        monkeypatch.setattr(main_window.MainWindow, "ask_to_drop_unsaved", lambda self, text: True)
+        monkeypatch.setattr(main_window.MainWindow, "ask_to_drop_unsaved",
+                            lambda self, text: asked.append(text) or True)
+    yield
+    assert not asked, f"a question about refused text no test step answered: {asked}"
 
 
 @pytest.fixture

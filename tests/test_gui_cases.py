@@ -102,15 +102,13 @@ def test_a_duplicate_number_is_refused_with_a_message(qtbot, store, open_main):
     assert not number.styleSheet() and "已被" not in window.case_editor.problem_label.text()
 
 
-def test_what_is_typed_after_a_refused_field_is_stored_all_the_same(qtbot, store, open_main):
+def test_what_is_typed_after_a_refused_field_is_stored_all_the_same(qtbot, store, open_main,
+                                                                     monkeypatch):
     """A number already used, or a 案情简介 pasted too long, is refused; the other fields the
     clerk goes on to type are stored all the same (they had been lost with the case's move
     to another case or the window's close), and the refused field keeps its stored value."""
-    store.add_case("2015-08", sample_case(store.form, 1))
-    store.add_case("2015-08", sample_case(store.form, 2))
-    window = open_main()
-    first, second = store.load_cases("2015-08")
-    window.select_case(second.id)
+    window, first, second, asked = refusing_window(store, open_main, monkeypatch,
+                                                    [True, True])
     editor = window.case_editor
     edit_line(qtbot, editor.fields["number"], "201508-001")
     edit_line(qtbot, editor.fields["name"], "某APP未经许可传播影视作品案")
@@ -130,9 +128,10 @@ def test_what_is_typed_after_a_refused_field_is_stored_all_the_same(qtbot, store
     result.setFocus()
     result.selectAll()
     type_text(qtbot, result, "责令删除")
-    window.close()  # closing stores what is typed
+    window.close()  # closing stores what is typed (the refused 案情简介 let go)
     stored = store.load_case(second.id)
     assert stored.result == "责令删除" and stored.summary == sample_case(store.form, 2).summary
+    assert "编号" in asked[0] and "案情简介" in asked[1] and len(asked) == 2
 
 
 def refusing_window(store, open_main, monkeypatch, answers: list[bool]):
@@ -285,6 +284,16 @@ def test_bundles_received_meanwhile_keep_the_text_the_store_refused(qtbot, store
     assert store.load_case(second.id).summary == sample_case(store.form, 2).summary
     window.close()
     assert len(asked) == 1
+
+
+def test_a_field_being_typed_is_stored_when_bundles_received_reload_the_month(
+        qtbot, store, open_main, monkeypatch):
+    window, _first, second, asked = refusing_window(store, open_main, monkeypatch, [])
+    result = window.case_editor.fields["result"]
+    result.setPlainText("责令删除")  # still being typed: stored a moment later, or on leaving
+    window.reload_month("2015-08")
+    assert store.load_case(second.id).result == "责令删除" and result.toPlainText() == "责令删除"
+    assert "不存在" not in window.message_label.text() and asked == []
 
 
 def test_going_back_from_another_page_shows_the_field_to_put_right(qtbot, store, open_main,

@@ -745,6 +745,7 @@ class MainWindow(QMainWindow):
         # Text the store refused stays in its field (the reload is no leaving: 导入数据包's
         # window, no dialog, reloads at its end under a clerk typing in the case pane).
         kept = self.case_editor.unsaved_values() if case is not None else {}
+        self.commit_open_edits()  # into this month: with the period unset, it is no month
         self.period = ""
         self.select_month(period)
         if case is not None and not self.loading and self._choose_case(case.id) and kept:
