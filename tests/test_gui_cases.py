@@ -222,17 +222,36 @@ def test_nothing_is_asked_when_nothing_was_refused(qtbot, store, open_main, monk
 
 def test_a_search_hiding_the_case_does_not_lose_the_text_the_store_refused(
         qtbot, store, open_main, monkeypatch):
-    window, _first, second, asked = refusing_window(store, open_main, monkeypatch,
-                                                    [False, True])
+    """The search asks before the list changes: a check ending while the question is open
+    (it repaints the list's rows) once asked a second question over the first and emptied
+    the pane, the question having been asked from within the list's change of rows."""
+    from jianwang_desktop.gui.main_window import MainWindow
+
+    window, first, second, asked = refusing_window(store, open_main, monkeypatch, [])
+    store.add_case("2015-08", sample_case(store.form, 3).copy(name="另一条案件"))
+    window.reload_month("2015-08")
+    window.select_case(second.id)
     summary = paste_too_long(window)
-    window.search_edit.setText("没有这样的案件")
-    window.case_proxy.set_search("没有这样的案件")  # what the search box does a moment later
-    qtbot.waitUntil(lambda: window._back_to_case is None)
-    assert len(asked) == 1  # back to put it right: the search gives way, the case stays
+
+    def ask(self, text):
+        asked.append(text)
+        self.check_now()  # a check ending meanwhile: the list's rows repainted
+        self.case_model.replace(store.load_case(first.id))
+        QApplication.processEvents()
+        return len(asked) > 1  # back to put it right, then let go
+
+    monkeypatch.setattr(MainWindow, "ask_to_drop_unsaved", ask)
+    window.search_edit.setText("另一条")  # finds the third case only
+    qtbot.waitUntil(lambda: bool(asked))
+    qtbot.wait(300)  # the search box's own search again, for everything
+    assert len(asked) == 1  # the search gives way, the case stays with its text
     assert window.case_editor.case().id == second.id and summary.toPlainText() == TOO_LONG
     assert window.current_case().id == second.id and window.search_edit.text() == ""
-    window.case_proxy.set_search("没有这样的案件")  # and let go
-    assert len(asked) == 2 and window.case_editor.case() is None
+    assert window.case_proxy.rowCount() == 3
+    window.search_edit.setText("另一条")  # and let go
+    qtbot.waitUntil(lambda: window.case_proxy.rowCount() == 1)
+    assert len(asked) == 2 and window.case_editor.case().id != second.id
+    assert store.load_case(second.id).summary == sample_case(store.form, 2).summary
 
 
 def test_a_new_case_waits_for_the_answer_about_text_the_store_refused(

@@ -173,12 +173,22 @@ class CaseFilterModel(QSortFilterProxyModel):
         super().setSourceModel(model)
 
     def set_search(self, text: str) -> None:
-        change_row_filter(self, lambda: setattr(self, "_needle", text.strip().casefold()))
+        change_row_filter(self, lambda: setattr(self, "_needle", _needle(text)))
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
-        if not self._needle:
-            return True
-        return self._needle in self._source.haystack(source_row)
+        return self.finds(source_row, self._needle)
+
+    def finds(self, source_row: int, needle: str) -> bool:
+        """Whether a search for `needle` (as `_needle` makes it) shows the row."""
+        return not needle or needle in self._source.haystack(source_row)
+
+    def would_hide(self, source_row: int, text: str) -> bool:
+        """Whether searching `text` hides the row."""
+        return not self.finds(source_row, _needle(text))
+
+
+def _needle(text: str) -> str:
+    return text.strip().casefold()
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if column >= 0:

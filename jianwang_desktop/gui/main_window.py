@@ -293,8 +293,7 @@ class MainWindow(QMainWindow):
         self.case_editor.set_sources(self.store.case_sources())
         self.editor_host.layout().addWidget(self.case_editor)
         self._search_timer = QTimer(self, singleShot=True, interval=200)
-        self._search_timer.timeout.connect(
-            lambda: self.case_proxy.set_search(self.search_edit.text()))
+        self._search_timer.timeout.connect(self._search)
         self.search_edit.textChanged.connect(lambda _: self._search_timer.start())
         self.add_case_button.setToolTip(self.tr("新增一条案件(Ctrl+N)"))
         self.delete_case_action = new_action(self.tr("删除案件"), self.cases_view)
@@ -972,6 +971,20 @@ class MainWindow(QMainWindow):
             self.case_editor.set_case(None)
             return
         self.case_editor.set_case(case, self._case_order.index(case.id))
+
+    def _search(self) -> None:
+        """Show the cases the search box finds. One that would hide the case with text the
+        store refused asks first, before the list changes (a question asked from within
+        the list's change of rows would let a check ending meanwhile change them under it);
+        going back clears the search."""
+        text = self.search_edit.text()
+        shown = self.case_editor.case()
+        row = self.case_model.row_of(shown.id) if shown is not None else None
+        if (row is not None and self.case_proxy.would_hide(row, text)
+                and self.refused_edits_kept()):
+            self.search_edit.clear()  # (which searches again, for everything, in a moment)
+            text = ""
+        self.case_proxy.set_search(text)
 
     def select_case(self, case_id: int) -> bool:
         self.tabs.setCurrentWidget(self.cases_page)
