@@ -106,6 +106,9 @@ def test_case_model_rows_sort_and_filter(qtmodeltester, store):
     proxy.set_search("")
     proxy.sort(1, Qt.SortOrder.AscendingOrder)
     assert [proxy.index(r, 1).data() for r in range(3)] == sorted(["乙", "甲", "丙"])
+    # Sorted by the source model's own list sort (one Python sort, not the proxy's
+    # comparisons row by row): the source's rows are in that order themselves.
+    assert [model.index(r, 1).data() for r in range(3)] == sorted(["乙", "甲", "丙"])
     assert model.row_of(2) == [c.id for c in model.cases()].index(2)
     model.remove(2)
     assert model.rowCount() == 2 and model.row_of(2) is None

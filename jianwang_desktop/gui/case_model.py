@@ -160,6 +160,11 @@ def change_row_filter(proxy: QSortFilterProxyModel, change) -> None:
         proxy.invalidateRowsFilter()
 
 
+def _needle(text: str) -> str:
+    """What a search looks for in a case's text."""
+    return text.strip().casefold()
+
+
 class CaseFilterModel(QSortFilterProxyModel):
     """Search over every text of a case; sorting is done by the source model's list sort."""
 
@@ -185,10 +190,6 @@ class CaseFilterModel(QSortFilterProxyModel):
     def would_hide(self, source_row: int, text: str) -> bool:
         """Whether searching `text` hides the row."""
         return not self.finds(source_row, _needle(text))
-
-
-def _needle(text: str) -> str:
-    return text.strip().casefold()
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if column >= 0:
