@@ -28,6 +28,13 @@ def offices(tmp_path):
     return police, city, out, rng
 
 
+def police_second_revision(police, out):
+    """The police office corrects the month and exports its 第2版 a day after the due date."""
+    with police.store() as store:
+        store.start_correction(PERIOD, "补录")
+        return export_month(store, PERIOD, out, now=due_time(store.form, PERIOD, 1))
+
+
 def snapshot(office):
     with office.store() as store:
         rows = store.db.execute("SELECT sha256, revision FROM received_bundles").fetchall()
@@ -99,9 +106,7 @@ def test_in_order_newer_revision_says_it_replaces(offices):
     police, city, out, _ = offices
     with city.store() as store:
         import_file(store, police.bundles[PERIOD], trust_new=True)
-    with police.store() as store:
-        store.start_correction(PERIOD, "补录")
-        second = export_month(store, PERIOD, out, now=due_time(store.form, PERIOD, 1))
+    second = police_second_revision(police, out)
     with city.store() as store:
         outcome = import_file(store, second.path)
     assert outcome.status == IMPORTED and "取代第1版" in outcome.message
@@ -296,9 +301,7 @@ def test_printout_and_export_show_the_city_total_and_warn_when_it_is_stale(offic
                                           + police.grids[PERIOD]["影视"]["filed"])
     r = run_cli("city", "--month", PERIOD, db=city.db)
     assert "不一致" not in r.stdout.decode()
-    with police.store() as store:
-        store.start_correction(PERIOD, "补录")
-        second = export_month(store, PERIOD, out, now=due_time(store.form, PERIOD, 1))
+    second = police_second_revision(police, out)
     with city.store() as store:
         import_file(store, second.path)
     r = run_cli("city", "--month", PERIOD, db=city.db)
@@ -331,3 +334,22 @@ def test_verify_refuses_a_city_total_below_its_departments(offices, tmp_path):
                                               "statistics": police_grid}])
     result = verify_bundle(bundle.content)
     assert any("小于各部门数字之和" in f for f in result.failures), result.failures
+
+
+def test_a_department_bundle_arriving_after_the_city_export_says_the_export_is_stale(offices):
+    """The clerk who exported the month and then imports a late 第2版 is told, in the
+    import's own message, that the exported total lacks it and what to do."""
+    police, city, out, rng = offices
+    with city.store() as store:
+        first = import_file(store, police.bundles[PERIOD], trust_new=True)
+    assert "更正" not in first.message  # nothing exported yet: nothing to correct
+    assert "2015年8月" in first.message and "2015-08" not in first.message
+    fill_and_export(city, PERIOD, rng, out)
+    second = police_second_revision(police, out)
+    with city.store() as store:
+        late = import_file(store, second.path)
+    assert late.status == IMPORTED and "取代第1版" in late.message
+    assert "已导出的2015年8月第1版" in late.message and "更正" in late.message
+    with city.store() as store:
+        again = import_file(store, second.path)  # the same file twice: still stale, no change
+    assert again.status == DUPLICATE and "更正" not in again.message
