@@ -3,10 +3,12 @@
 import io
 import random
 import zipfile
+from datetime import datetime
 
 import pytest
 
 from jianwang_desktop.core.bundle import export_month
+from jianwang_desktop.core.china_time import CHINA
 from jianwang_desktop.core.errors import UserError
 from jianwang_desktop.core.receiving import (DUPLICATE, HISTORY, IMPORTED, current_bundles,
                                              import_bundle, import_file, received)
@@ -226,6 +228,9 @@ def test_cli_import_status_city_totals_cases(offices, tmp_path):
     r = run_cli("city", "--month", PERIOD, db=city.db)
     text = r.stdout.decode()
     assert r.returncode == 0 and "公安局" in text and "尚未报送:网信办" in text
+    with police.store() as store:  # the time as a clerk reads it, not an ISO stamp
+        sent = datetime.fromisoformat(store.exports(PERIOD)[-1].created)
+    assert f"第1版 {sent.astimezone(CHINA):%Y-%m-%d %H:%M:%S} 指纹" in text and "T17:" not in text
     r = run_cli("status", db=city.db)
     assert r.returncode == 0 and "公安局:第1版" in r.stdout.decode()
     r = run_cli("status", "--json", db=city.db)
