@@ -358,3 +358,25 @@ def test_a_department_bundle_arriving_after_the_city_export_says_the_export_is_s
     with city.store() as store:
         again = import_file(store, second.path)  # the same file twice: still stale, no change
     assert again.status == DUPLICATE and "更正" not in again.message
+
+
+def test_a_city_data_file_loads_back_as_the_office_s_own_figures(offices, tmp_path):
+    """`导出数据文件` at a 市(州)版权局 writes the total (own + departments) with the
+    departments' figures beside it; loading that file (a new computer, a rebuilt database)
+    keeps the office's own figures, so the departments are not counted twice once their
+    bundles are imported again."""
+    police, city, out, rng = offices
+    with city.store() as store:
+        import_file(store, police.bundles[PERIOD], trust_new=True)
+    fill_and_export(city, PERIOD, rng, out)
+    with city.store() as store:
+        total = combined_month(store, PERIOD).statistics
+    data_file = tmp_path / "city.json"
+    assert run_cli("dump", "--month", PERIOD, "--out", str(data_file), db=city.db).returncode == 0
+    again = make_office(tmp_path / "new-computer", city.profile)
+    r = run_cli("load", str(data_file), db=again.db)
+    assert r.returncode == 0, r.stderr.decode()
+    with again.store() as store:
+        assert store.load_month(PERIOD).statistics == city.grids[PERIOD]
+        import_file(store, police.bundles[PERIOD], trust_new=True)
+        assert combined_month(store, PERIOD).statistics == total
