@@ -1,6 +1,7 @@
 """Import at a 市(州)版权局: verified first, key rules, revisions, nothing changed on refusal."""
 
 import io
+import json
 import random
 import zipfile
 from datetime import datetime
@@ -374,6 +375,14 @@ def test_a_city_data_file_loads_back_as_the_office_s_own_figures(offices, tmp_pa
     data_file = tmp_path / "city.json"
     assert run_cli("dump", "--month", PERIOD, "--out", str(data_file), db=city.db).returncode == 0
     again = make_office(tmp_path / "new-computer", city.profile)
+    edited = json.loads(data_file.read_text("utf-8"))  # a department above the total
+    edited["contributions"][0]["statistics"]["文学"]["filed"] = total["文学"]["filed"] + 1
+    bad_file = tmp_path / "edited.json"
+    bad_file.write_text(json.dumps(edited, ensure_ascii=False), "utf-8")
+    r = run_cli("load", str(bad_file), db=again.db)
+    assert r.returncode == 2 and "“文学”行的“行政立案数”合计小于各部门数字之和" in r.stderr.decode()
+    with again.store() as store:
+        assert not store.has_data(PERIOD)
     r = run_cli("load", str(data_file), db=again.db)
     assert r.returncode == 0, r.stderr.decode()
     with again.store() as store:
