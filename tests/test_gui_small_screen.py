@@ -38,3 +38,26 @@ def test_the_window_opens_whole_on_a_screen_smaller_than_its_size(qtbot, store):
     assert window.isMaximized()
     assert available.contains(window.frameGeometry())
     window.close()
+
+
+@pytest.mark.parametrize("size", [(1024, 600), (800, 560)])
+def test_the_city_breakdown_shows_its_total_row_whole_on_a_small_screen(qtbot, tmp_path, size):
+    """本市汇总's table of sources is wider than a small window: its scroll bar took the
+    room of the 合计 row, which was cut in half."""
+    from gui_helpers import open_window
+    from province_fixture import make_office, office_profile
+
+    city = make_office(tmp_path, office_profile("德阳市", "版权局"))
+    with city.store() as store:
+        window = open_window(qtbot, store)
+        try:
+            window.resize(*size)
+            window.show_page("city")
+            view = window.city_page.breakdown_view
+            qtbot.waitUntil(lambda: window.size().width() == size[0])
+            qtbot.wait(20)
+            last = view.model().rowCount() - 1
+            assert view.rowViewportPosition(last) + view.rowHeight(last) \
+                <= view.viewport().height()
+        finally:
+            window.close()
