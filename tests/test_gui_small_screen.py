@@ -61,3 +61,22 @@ def test_the_city_breakdown_shows_its_total_row_whole_on_a_small_screen(qtbot, t
                 <= view.viewport().height()
         finally:
             window.close()
+
+
+def test_an_exported_month_does_not_widen_the_window_past_a_small_screen(qtbot, store, open_main):
+    """The line above the form says when the month was exported: on a 1024×600 screen it
+    made the panel wider than the window, cutting off the 更正… button and the last column
+    (the panel scrolled sideways). Long header text wraps instead."""
+    from jianwang_desktop.core.bundle import export_month
+    from sample_data import sample_month
+
+    store.replace_month(sample_month(store.form))
+    export_month(store, "2015-08", store.path.parent)
+    window = open_main()
+    window.resize(1024, 600)
+    qtbot.waitUntil(lambda: window.size().width() == 1024)
+    qtbot.wait(20)
+    scroller = window.centralWidget()
+    assert "导出" in window.findChild(type(window.lock_label), "dueLabel").text()
+    assert not scroller.horizontalScrollBar().isVisible()
+    assert window.panel.width() <= scroller.viewport().width()
