@@ -65,3 +65,26 @@ def test_no_read_only_table_in_a_designer_file_keeps_tab_to_itself():
             if not off and widget.get("name") not in TYPED_INTO:
                 kept.append(f"{path.name}:{widget.get('name')}")
     assert not kept
+
+
+def test_control_tab_and_control_page_down_leave_the_grid_for_the_next_page(qtbot, store):
+    """In the 附件1 grid, Tab moves to the next cell to fill (as in a spreadsheet); Ctrl+Tab
+    and Ctrl+PgDn (a spreadsheet's next sheet) were taken by the grid too, so the keyboard
+    had no way from the figures to 附件2."""
+    window = open_window(qtbot, store)
+    try:
+        grid, tabs = window.statistics_view, window.tabs
+        for key, modifiers in ((Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier),
+                               (Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)):
+            tabs.setCurrentWidget(window.statistics_page)
+            grid.setFocus()
+            grid.setCurrentIndex(window.statistics_model.index(2, 3))
+            qtbot.waitUntil(grid.hasFocus)
+            qtbot.keyClick(grid, key, modifiers)
+            assert tabs.currentWidget() is window.cases_page, key
+        tabs.setCurrentWidget(window.statistics_page)
+        grid.setFocus()
+        qtbot.keyClick(grid, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+        assert tabs.currentIndex() == tabs.count() - 1  # the previous page, round the end
+    finally:
+        window.close()
