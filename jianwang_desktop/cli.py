@@ -348,6 +348,7 @@ def _passphrase() -> str | None:
 
 def cmd_export(args) -> int:
     from .core.bundle import export_month
+    from .core.china_time import time_text
     from .core.signing import grouped
 
     with _open_store(args) as store:
@@ -361,7 +362,7 @@ def cmd_export(args) -> int:
         print(f"签名指纹:{grouped(result.fingerprint)}")
         for record in store.exports(args.month):
             why = f",更正原因:{record.reason}" if record.reason else ""
-            print(f"  第{record.revision}版  {record.created}  指纹 {record.fingerprint}"
+            print(f"  第{record.revision}版  {time_text(record.created)}  指纹 {record.fingerprint}"
                   f"  {record.file_name}{why}")
     return EXIT_OK
 
@@ -674,6 +675,7 @@ def _office_status(store) -> list[dict]:
 
 
 def cmd_city(args) -> int:
+    from .core.china_time import time_text
     from .core.roles import is_city_office
     from .core.rollup import city_breakdown
     from .core.signing import grouped
@@ -693,7 +695,7 @@ def cmd_city(args) -> int:
                 print(f"{row.source}\t未报送")
                 continue
             b = row.bundle
-            where = (f"第{b.revision}版 {b.created} 指纹 {grouped(b.fingerprint)}" if b
+            where = (f"第{b.revision}版 {time_text(b.created)} 指纹 {grouped(b.fingerprint)}" if b
                      else "本机填写" if row.source == "本单位" else "")
             print("\t".join([row.source] + figures_cells(form, row.totals) + [where]))
         missing = [row.source for row in rows if not row.reported]

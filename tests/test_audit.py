@@ -308,3 +308,14 @@ def test_bundle_format_doc_describes_every_changes_json_field():
     for action in entry["action"]["enum"]:
         assert f"`{action}`" in doc, action
     assert CHANGES_NAME in doc and "jianwang-changes/1" in doc
+
+
+def test_history_shows_when_each_change_was_made_in_china_time(exported):
+    from jianwang_desktop.core.china_time import time_text
+
+    exported.start_correction(AUG, "罚款金额填错")
+    exported.set_cell(AUG, "音乐", "fine", Decimal("3.25"))
+    entry = exported.audit_trail(AUG)[-1]
+    lines = audit.history_lines(exported, AUG)
+    assert f"  [第2版] {time_text(entry.at)}  填报人:张三  原因:罚款金额填错" in lines
+    assert not any(entry.at in line for line in lines)  # no raw ISO stamp with its offset

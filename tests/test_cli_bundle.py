@@ -111,3 +111,22 @@ def test_key_show_makes_the_key_once(tmp_path):
     assert out(r).split("签名指纹:")[1] == out(again).split("签名指纹:")[1]
     r = run_cli("trust", "add", str(tmp_path / "office.db"), db=db)
     assert r.returncode == 2 and "公钥文件" in out(r)
+
+
+def test_export_lists_its_versions_in_china_time_on_any_machine_clock(tmp_path, monkeypatch):
+    """A machine whose clock runs in UTC stores the export time with +00:00; the clerk
+    still reads the version list in China time, as the window and the printout show it."""
+    from datetime import datetime
+
+    from jianwang_desktop.core.china_time import CHINA
+    from jianwang_desktop.core.store import Store
+
+    monkeypatch.setenv("TZ", "UTC")
+    db, _ = office(tmp_path)
+    r = run_cli("export", "--month", "2015-08", "--out", str(tmp_path), db=db)
+    assert r.returncode == 0, out(r)
+    with Store(db) as store:
+        created = datetime.fromisoformat(store.exports("2015-08")[-1].created)
+    assert created.utcoffset().total_seconds() == 0  # the case this test is about
+    assert f"第1版  {created.astimezone(CHINA):%Y-%m-%d %H:%M:%S}" in out(r)
+    assert "+00:00" not in out(r)

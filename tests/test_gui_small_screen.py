@@ -38,3 +38,45 @@ def test_the_window_opens_whole_on_a_screen_smaller_than_its_size(qtbot, store):
     assert window.isMaximized()
     assert available.contains(window.frameGeometry())
     window.close()
+
+
+@pytest.mark.parametrize("size", [(1024, 600), (800, 560)])
+def test_the_city_breakdown_shows_its_total_row_whole_on_a_small_screen(qtbot, tmp_path, size):
+    """本市汇总's table of sources is wider than a small window: its scroll bar took the
+    room of the 合计 row, which was cut in half."""
+    from gui_helpers import open_window
+    from province_fixture import make_office, office_profile
+
+    city = make_office(tmp_path, office_profile("德阳市", "版权局"))
+    with city.store() as store:
+        window = open_window(qtbot, store)
+        try:
+            window.resize(*size)
+            window.show_page("city")
+            view = window.city_page.breakdown_view
+            qtbot.waitUntil(lambda: window.size().width() == size[0])
+            qtbot.wait(20)
+            last = view.model().rowCount() - 1
+            assert view.rowViewportPosition(last) + view.rowHeight(last) \
+                <= view.viewport().height()
+        finally:
+            window.close()
+
+
+def test_an_exported_month_does_not_widen_the_window_past_a_small_screen(qtbot, store, open_main):
+    """The line above the form says when the month was exported: on a 1024×600 screen it
+    made the panel wider than the window, cutting off the 更正… button and the last column
+    (the panel scrolled sideways). Long header text wraps instead."""
+    from jianwang_desktop.core.bundle import export_month
+    from sample_data import sample_month
+
+    store.replace_month(sample_month(store.form))
+    export_month(store, "2015-08", store.path.parent)
+    window = open_main()
+    window.resize(1024, 600)
+    qtbot.waitUntil(lambda: window.size().width() == 1024)
+    qtbot.wait(20)
+    scroller = window.centralWidget()
+    assert "导出" in window.findChild(type(window.lock_label), "dueLabel").text()
+    assert not scroller.horizontalScrollBar().isVisible()
+    assert window.panel.width() <= scroller.viewport().width()

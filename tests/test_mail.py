@@ -342,3 +342,24 @@ def test_a_corrected_revision_s_drafts_do_not_replace_those_of_the_first(tmp_pat
     assert all("第2版" in p.name for p in second_paths)
     assert all("第" not in p.name.split("月")[-1] for p in first_paths)  # as before: no 第1版
     assert sorted(tmp_path.joinpath("drafts").iterdir()) == sorted(first_paths + second_paths)
+
+
+def test_a_city_total_says_whose_figures_it_sums_and_who_has_not_reported(tmp_path):
+    """The 市(州)版权局's 合计 includes its 公安局's bundle: the province reading 行政立案数
+    above the number of the office's own cases is told why, and that 网信办 is missing."""
+    import random
+
+    from jianwang_desktop.core.receiving import import_file
+    from province_fixture import fill_and_export, police_and_city
+
+    police, city, out = police_and_city(tmp_path)
+    rng = random.Random(5)
+    fill_and_export(police, "2015-08", rng, out)
+    with city.store() as store:
+        import_file(store, police.bundles["2015-08"], trust_new=True)
+    fill_and_export(city, "2015-08", rng, out)
+    with city.store() as store:
+        set_recipient_email(store, "省版权局版权处", ADDRESSES["省版权局版权处"])
+        [draft] = make_drafts(store, "2015-08", city.bundles["2015-08"])
+    text = draft.message.get_payload()[0].get_content()
+    assert "本月合计含本单位及绵阳市公安局第1版的数据;绵阳市网信办尚未报送,不含其数据。" in text

@@ -1,12 +1,15 @@
 """Import at a 市(州)版权局: verified first, key rules, revisions, nothing changed on refusal."""
 
 import io
+import json
 import random
 import zipfile
+from datetime import datetime
 
 import pytest
 
 from jianwang_desktop.core.bundle import export_month
+from jianwang_desktop.core.china_time import CHINA
 from jianwang_desktop.core.errors import UserError
 from jianwang_desktop.core.receiving import (DUPLICATE, HISTORY, IMPORTED, current_bundles,
                                              import_bundle, import_file, received)
@@ -26,6 +29,13 @@ def offices(tmp_path):
     rng = random.Random(7)
     fill_and_export(police, PERIOD, rng, out)
     return police, city, out, rng
+
+
+def police_second_revision(police, out):
+    """The police office corrects the month and exports its 第2版 a day after the due date."""
+    with police.store() as store:
+        store.start_correction(PERIOD, "补录")
+        return export_month(store, PERIOD, out, now=due_time(store.form, PERIOD, 1))
 
 
 def snapshot(office):
@@ -99,9 +109,7 @@ def test_in_order_newer_revision_says_it_replaces(offices):
     police, city, out, _ = offices
     with city.store() as store:
         import_file(store, police.bundles[PERIOD], trust_new=True)
-    with police.store() as store:
-        store.start_correction(PERIOD, "补录")
-        second = export_month(store, PERIOD, out, now=due_time(store.form, PERIOD, 1))
+    second = police_second_revision(police, out)
     with city.store() as store:
         outcome = import_file(store, second.path)
     assert outcome.status == IMPORTED and "取代第1版" in outcome.message
@@ -221,6 +229,9 @@ def test_cli_import_status_city_totals_cases(offices, tmp_path):
     r = run_cli("city", "--month", PERIOD, db=city.db)
     text = r.stdout.decode()
     assert r.returncode == 0 and "公安局" in text and "尚未报送:网信办" in text
+    with police.store() as store:  # the time as a clerk reads it, not an ISO stamp
+        sent = datetime.fromisoformat(store.exports(PERIOD)[-1].created)
+    assert f"第1版 {sent.astimezone(CHINA):%Y-%m-%d %H:%M:%S} 指纹" in text and "T17:" not in text
     r = run_cli("status", db=city.db)
     assert r.returncode == 0 and "公安局:第1版" in r.stdout.decode()
     r = run_cli("status", "--json", db=city.db)
@@ -296,9 +307,7 @@ def test_printout_and_export_show_the_city_total_and_warn_when_it_is_stale(offic
                                           + police.grids[PERIOD]["影视"]["filed"])
     r = run_cli("city", "--month", PERIOD, db=city.db)
     assert "不一致" not in r.stdout.decode()
-    with police.store() as store:
-        store.start_correction(PERIOD, "补录")
-        second = export_month(store, PERIOD, out, now=due_time(store.form, PERIOD, 1))
+    second = police_second_revision(police, out)
     with city.store() as store:
         import_file(store, second.path)
     r = run_cli("city", "--month", PERIOD, db=city.db)
@@ -331,3 +340,52 @@ def test_verify_refuses_a_city_total_below_its_departments(offices, tmp_path):
                                               "statistics": police_grid}])
     result = verify_bundle(bundle.content)
     assert any("小于各部门数字之和" in f for f in result.failures), result.failures
+
+
+def test_a_department_bundle_arriving_after_the_city_export_says_the_export_is_stale(offices):
+    """The clerk who exported the month and then imports a late 第2版 is told, in the
+    import's own message, that the exported total lacks it and what to do."""
+    police, city, out, rng = offices
+    with city.store() as store:
+        first = import_file(store, police.bundles[PERIOD], trust_new=True)
+    assert "更正" not in first.message  # nothing exported yet: nothing to correct
+    assert "2015年8月" in first.message and "2015-08" not in first.message
+    fill_and_export(city, PERIOD, rng, out)
+    second = police_second_revision(police, out)
+    with city.store() as store:
+        late = import_file(store, second.path)
+    assert late.status == IMPORTED and "取代第1版" in late.message
+    assert "已导出的2015年8月第1版" in late.message and "更正" in late.message
+    with city.store() as store:
+        again = import_file(store, second.path)  # the same file twice: still stale, no change
+    assert again.status == DUPLICATE and "更正" not in again.message
+
+
+def test_a_city_data_file_loads_back_as_the_office_s_own_figures(offices, tmp_path):
+    """`导出数据文件` at a 市(州)版权局 writes the total (own + departments) with the
+    departments' figures beside it; loading that file (a new computer, a rebuilt database)
+    keeps the office's own figures, so the departments are not counted twice once their
+    bundles are imported again."""
+    police, city, out, rng = offices
+    with city.store() as store:
+        import_file(store, police.bundles[PERIOD], trust_new=True)
+    fill_and_export(city, PERIOD, rng, out)
+    with city.store() as store:
+        total = combined_month(store, PERIOD).statistics
+    data_file = tmp_path / "city.json"
+    assert run_cli("dump", "--month", PERIOD, "--out", str(data_file), db=city.db).returncode == 0
+    again = make_office(tmp_path / "new-computer", city.profile)
+    edited = json.loads(data_file.read_text("utf-8"))  # a department above the total
+    edited["contributions"][0]["statistics"]["文学"]["filed"] = total["文学"]["filed"] + 1
+    bad_file = tmp_path / "edited.json"
+    bad_file.write_text(json.dumps(edited, ensure_ascii=False), "utf-8")
+    r = run_cli("load", str(bad_file), db=again.db)
+    assert r.returncode == 2 and "“文学”行的“行政立案数”合计小于各部门数字之和" in r.stderr.decode()
+    with again.store() as store:
+        assert not store.has_data(PERIOD)
+    r = run_cli("load", str(data_file), db=again.db)
+    assert r.returncode == 0, r.stderr.decode()
+    with again.store() as store:
+        assert store.load_month(PERIOD).statistics == city.grids[PERIOD]
+        import_file(store, police.bundles[PERIOD], trust_new=True)
+        assert combined_month(store, PERIOD).statistics == total

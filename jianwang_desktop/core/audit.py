@@ -181,7 +181,7 @@ def history_lines(store, period: str) -> list[str]:
         return lines + ["导出后没有修改记录。"]
     lines.append("导出后的修改记录:")
     for entry in trail:
-        lines.append(f"  [第{entry.revision}版] {entry.at}  填报人:{entry.filler}  "
+        lines.append(f"  [第{entry.revision}版] {time_text(entry.at)}  填报人:{entry.filler}  "
                      f"原因:{entry.reason}")
         lines.append(f"      {entry.describe(store.form)}")
     return lines

@@ -154,6 +154,28 @@ def totals_text(form: FormDefinition, month: MonthData) -> str:
     return ";".join(f"{m.label} {_shown(totals[m.key], m.unit)}" for m in form.measures)
 
 
+def _sources_of_total(form: FormDefinition, profile: Profile, bundle: BundleInfo) -> list[str]:
+    """A 市(州)版权局's 合计 sums its departments' bundles: say whose (and which version),
+    and who has not reported, so that the total above the office's own cases is explained."""
+    import io
+    import json
+    import zipfile
+
+    from .domain import geography
+    from .roles import is_city_office, senders_of
+
+    if not is_city_office(profile):
+        return []
+    with zipfile.ZipFile(io.BytesIO(bundle.data)) as z:
+        parts = json.loads(z.read("data.json")).get("contributions", [])
+    included = "、".join(f"{p['unit']}第{p['revision']}版" for p in parts)
+    reported = {p["department"] for p in parts}
+    missing = "、".join(geography().default_unit(s.region, s.department)
+                       for s in senders_of(profile) if s.department not in reported)
+    return [f"本月{form.total_label}含本单位{'及' + included if included else ''}的数据"
+            + (f";{missing}尚未报送,不含其数据。" if missing else "。")]
+
+
 def body_for(form: FormDefinition, profile: Profile, route: Route, bundle: BundleInfo,
              reason: str | None = None) -> str:
     """`reason`: why a later revision was made (its 更正原因)."""
@@ -171,6 +193,7 @@ def body_for(form: FormDefinition, profile: Profile, route: Route, bundle: Bundl
                   + (f"更正原因:{reason}" if reason else ""), ""]
     if route.includes_statistics:
         lines.append(f"本月{form.total_label}:{totals_text(form, bundle.month)}。")
+        lines += _sources_of_total(form, profile, bundle)
     if route.includes_cases:
         lines.append(f"本月查处案件:{len(bundle.month.cases)} 条。")
     lines += [

@@ -156,14 +156,29 @@ def import_bundle(store, raw: bytes, source: str, trust_new: bool = False,
         bundle_id = _insert(store, raw, sha256, kind, manifest, result, source, now)
         if result.month is not None and kind == MONTH_KIND:
             _insert_cases(store, bundle_id, result.month.cases)
-    what = f"{manifest['unit']} {manifest['period']} 第{manifest['revision']}版"
+    month = kind == MONTH_KIND
+    period = store.form.month(manifest["period"]).label if month else manifest["period"]
+    what = f"{manifest['unit']} {period} 第{manifest['revision']}版"
     trusted_note = f"(已信任新公钥 {grouped(result.fingerprint)})" if newly_trusted else ""
     if latest is not None and latest > manifest["revision"]:
         return _outcome(HISTORY, manifest, kind, result.fingerprint, newly_trusted,
                         f"已导入 {what}{trusted_note}作为历史版本:已有更新的第{latest}版,仍以第{latest}版为准。")
     replaced = f",取代第{latest}版" if latest is not None else ""
     return _outcome(IMPORTED, manifest, kind, result.fingerprint, newly_trusted,
-                    f"已导入 {what}{replaced}{trusted_note}。")
+                    f"已导入 {what}{replaced}{trusted_note}。"
+                    + (_stale_note(store, manifest["period"], period) if month else ""))
+
+
+def _stale_note(store, period: str, label: str) -> str:
+    """What a clerk who already exported the month must do now that a department's bundle
+    arrived after it: the exported total does not include it."""
+    from .rollup import stale_export
+
+    revision = stale_export(store, period)
+    if revision is None:
+        return ""
+    return (f"注意:本单位已导出的{label}第{revision}版合计不含这份数据,"
+            f"请“更正”后重新导出第{revision + 1}版。")
 
 
 def _who_we_receive(profile: Profile, expected: list[Sender]) -> str:

@@ -39,6 +39,8 @@ class CityPage(MadeWhenShown, QWidget):
 
         self.breakdown_model = CityBreakdownModel(form, self)
         self.breakdown_view.setModel(self.breakdown_model)
+        self.breakdown_view.horizontalScrollBar().rangeChanged.connect(
+            lambda _low, _high: self._fit_breakdown())
         self.breakdown_view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.breakdown_view.setWordWrap(False)
         self.breakdown_view.verticalHeader().hide()
@@ -86,4 +88,6 @@ class CityPage(MadeWhenShown, QWidget):
         view.resizeRowsToContents()
         height = view.horizontalHeader().sizeHint().height() + 2 * view.frameWidth()
         height += sum(view.rowHeight(r) for r in range(self.breakdown_model.rowCount()))
+        if view.horizontalScrollBar().maximum() > 0:  # too wide: the bar takes room of its own
+            height += view.horizontalScrollBar().sizeHint().height()
         view.setFixedHeight(height + 2)

@@ -22,6 +22,7 @@ from ..core.recipients import all_recipients, set_recipient_emails
 from ..core.routing import Route, contents_text, month_routes
 from ..core.store import Store
 from .uiload import child, load_ui, make_title
+from .ui_dialog import resize_within_screen
 
 Opener = Callable[[QUrl], bool]
 ERROR_STYLE = "color: #b00020;"
@@ -101,7 +102,7 @@ class MailDialog(QDialog):
         self.paths: list[Path] = []
         month = store.form.month(period)
         self.setWindowTitle(self.tr("邮件报送") + f" · {month.label}")
-        self.resize(900, 560)
+        resize_within_screen(self, 900, 560)
 
         self.panel = load_ui("mail_dialog", self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)

@@ -686,11 +686,15 @@ class MainWindow(QMainWindow):
             self.case_editor.set_case(None)
             self.case_editor.set_sources(self.store.case_sources())
         definition = self.form.month(period)
+        sent = self._sent_text(period, locked)
+        # The line of an exported month is the long one: on a narrow screen it wraps rather
+        # than widening the panel past the window (更正… and the last column went off it).
+        self.due_label.setWordWrap(bool(sent))
         self.due_label.setText(
             self.tr("{month}报表截止日期:{due}({when})").format(
                 month=definition.label,
                 due=date_text(definition.due),
-                when=self._sent_text(period, locked) or days_left_text(definition.due, self.today)))
+                when=sent or days_left_text(definition.due, self.today)))
         self.statusBar().showMessage(f"{APP_DISPLAY_NAME} · {self.store.path}")
         self._update_case_count()
         if self._painted:

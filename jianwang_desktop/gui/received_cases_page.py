@@ -42,6 +42,7 @@ class ReceivedCasesPage(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)  # read only: Tab goes on to the next control
         self.table.horizontalHeader().setStretchLastSection(True)
 
         layout = QVBoxLayout(self)

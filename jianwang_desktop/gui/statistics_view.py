@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QPainter, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QAbstractScrollArea,
                                QHeaderView, QLabel, QLineEdit, QStyledItemDelegate,
-                               QTableView, QToolTip)
+                               QTabWidget, QTableView, QToolTip)
 
 from ..core.money import NumberError
 
@@ -170,6 +170,10 @@ class StatisticsView(QTableView):
         if event.matches(QKeySequence.StandardKey.Paste):
             self.paste()
             return
+        step = self._page_step(event)
+        if step:
+            self._turn_page(step)
+            return
         if self.state() != QAbstractItemView.State.EditingState:
             if self._refuse_typing(event):
                 return
@@ -180,6 +184,23 @@ class StatisticsView(QTableView):
                 self.move_down()
                 return
         super().keyPressEvent(event)
+
+    @staticmethod
+    def _page_step(event) -> int:
+        """Ctrl+Tab / Ctrl+PgDn: the next page of the window, Ctrl+Shift+Tab / Ctrl+PgUp the
+        previous one, as a spreadsheet turns its sheets (Tab alone goes to the next cell)."""
+        if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            return 0
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        return {Qt.Key.Key_Tab: -1 if shift else 1, Qt.Key.Key_Backtab: -1,
+                Qt.Key.Key_PageDown: 1, Qt.Key.Key_PageUp: -1}.get(event.key(), 0)
+
+    def _turn_page(self, step: int) -> None:
+        tabs = self.parentWidget()
+        while tabs is not None and not isinstance(tabs, QTabWidget):
+            tabs = tabs.parentWidget()
+        if tabs is not None and tabs.count() > 1:
+            tabs.setCurrentIndex((tabs.currentIndex() + step) % tabs.count())
 
     def _refuse_typing(self, event) -> bool:
         """Typing where nothing can be typed says why, instead of doing nothing."""
