@@ -134,6 +134,28 @@ def test_what_is_typed_after_a_refused_field_is_stored_all_the_same(qtbot, store
     assert "编号" in asked[0] and "案情简介" in asked[1] and len(asked) == 2
 
 
+def test_a_refused_field_edited_with_others_is_named_as_what_was_not_stored(qtbot, store,
+                                                                            open_main,
+                                                                            monkeypatch):
+    """The store's heading, 案件信息有误,未保存, speaks of the whole case: where the other
+    fields of the same edit were stored, the pane says what was not."""
+    store.add_case("2015-08", sample_case(store.form, 1))
+    window = open_main()
+    case = store.load_cases("2015-08")[0]
+    window.select_case(case.id)
+    editor = window.case_editor
+    editor.fields["name"].setText("某网站传播文学作品案")
+    editor.fields["summary"].setPlainText("案情" * 2600)
+    editor.commit()  # one edit: a new name, and a 案情简介 too long
+    shown = editor.problem_label.text()
+    assert shown.startswith("以下内容没有保存") and "案情简介过长" in shown
+    assert "本案其他内容已保存" in shown and "案件信息有误" not in shown
+    assert store.load_case(case.id).name == "某网站传播文学作品案"
+    from jianwang_desktop.gui.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "ask_to_drop_unsaved", lambda self, text: True)  # closing
+
+
 def refusing_window(store, open_main, monkeypatch, answers: list[bool]):
     """A window on 2015-08's second case, the clerk's answers to the question about text the
     store refused taken in turn (True: let it go), the questions asked kept."""

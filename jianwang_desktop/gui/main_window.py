@@ -1015,8 +1015,13 @@ class MainWindow(QMainWindow):
             self.store.update_case(self.period, case)
         except UserError as e:
             part, refused = self._storable_part(case)
-            message = str(e) if part is None else str(e) + "\n" + self.tr(
-                "以上没有保存,请改正;本案其他内容已保存。")
+            if part is None:
+                message = str(e)
+            elif e.details:  # (the store's heading, 案件信息有误,未保存, said it of the whole case)
+                message = "\n".join([self.tr("以下内容没有保存,请改正;本案其他内容已保存:"),
+                                     *(f"  - {d}" for d in e.details)])
+            else:
+                message = str(e) + "\n" + self.tr("以上没有保存,请改正;本案其他内容已保存。")
             self.case_editor.refused(message, fields=refused,
                                      reason="\n".join(e.details) or e.message)
             self.show_message(message)
