@@ -135,6 +135,7 @@ def test_exported_month_carries_fingerprints_and_a_qr_code(qapp, store, tmp_path
     for text in texts:
         flat = squeeze(text)
         assert STAMP.bundle_fingerprint in flat and STAMP.key_fingerprint in flat
+        assert "第2版" in flat and "次导出" not in flat  # the version, named as everywhere
         assert "草稿" not in flat
     assert STAMP.qr_payload == "jianwang:3f9a0c1b2d4e5f60:SHA256:7c1e44a09b2d3f58"
     for page in (1, 2):

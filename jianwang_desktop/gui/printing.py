@@ -672,7 +672,7 @@ def draw_page_furniture(painter: QPainter, canvas: Canvas, source: PrintSource,
                    if stamp.previous_key_fingerprint else "")
         lines = canvas.wrap(
             f"电子数据包指纹:{stamp.bundle_fingerprint}\n签名密钥指纹:{stamp.key_fingerprint}"
-            f"{changed}\n第 {stamp.revision} 次导出。扫码或核对指纹可找到对应的电子数据包。",
+            f"{changed}\n第{stamp.revision}版。扫码或核对指纹可找到对应的电子数据包。",
             band_font, canvas.mm(BAND_TEXT_MM))
         lines.draw(painter, 0, bottom - lines.height())
     painter.restore()
