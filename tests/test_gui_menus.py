@@ -362,6 +362,25 @@ def test_export_shows_progress_and_its_result_leads_on(qtbot, filled, open_main,
     mail.close()
 
 
+def test_enter_closes_the_export_result_without_opening_the_folder(qtbot, tmp_path):
+    from pathlib import Path
+
+    from jianwang_desktop.core.bundle import ExportResult
+
+    opened, led_on = [], []
+    result = ExportResult(Path(tmp_path) / "绵阳市-版权局-2015-08-第1版.zip", 1, "ab" * 16, False)
+    dialog = ExportResultDialog(result, None, "2015年8月", lambda url: opened.append(url) or True,
+                                lambda: led_on.append("mail"), lambda: led_on.append("print"))
+    qtbot.addWidget(dialog)
+    accepted = []
+    dialog.accepted.connect(lambda: accepted.append(True))
+    dialog.show()
+    assert dialog.focusWidget() is dialog.findChild(QPushButton, "closeButton")
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
+    assert accepted == [True] and not dialog.isVisible()
+    assert opened == [] and led_on == []
+
+
 def test_help_and_about(qtbot, store, open_main, monkeypatch):
     from PySide6.QtWidgets import QTextBrowser
 

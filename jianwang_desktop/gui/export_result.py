@@ -39,7 +39,11 @@ class ExportResultDialog(UiDialog):
         self.widget(QPushButton, "openFolderButton").clicked.connect(self.open_folder)
         self.widget(QPushButton, "mailButton").clicked.connect(lambda: (self.accept(), on_mail()))
         self.widget(QPushButton, "printButton").clicked.connect(lambda: (self.accept(), on_print()))
-        self.widget(QPushButton, "closeButton").clicked.connect(self.accept)
+        close = self.widget(QPushButton, "closeButton")
+        close.clicked.connect(self.accept)
+        # Enter closes, as the clerk reading the result expects: the first button in the row
+        # (打开文件夹) had the focus, and with it Enter.
+        close.setFocus()
 
     def open_folder(self) -> None:
         self.opener(QUrl.fromLocalFile(str(self.result.path.parent)))
