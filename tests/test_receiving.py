@@ -293,15 +293,22 @@ def test_work_plan_and_summary_travel_as_signed_bundles_to_the_province(tmp_path
     assert "工作总结(11月25日截止):已收 1 / 22" in r.stdout.decode()
 
 
-def test_printout_and_export_show_the_city_total_and_warn_when_it_is_stale(offices, qapp):
-    from jianwang_desktop.gui.printing import print_source
-
+def exported_with_the_police_bundle(offices):
+    """The city imports its 公安局's bundle, fills and exports the month; its total."""
     police, city, out, rng = offices
     with city.store() as store:
         import_file(store, police.bundles[PERIOD], trust_new=True)
     fill_and_export(city, PERIOD, rng, out)
     with city.store() as store:
-        total = combined_month(store, PERIOD).statistics
+        return combined_month(store, PERIOD).statistics
+
+
+def test_printout_and_export_show_the_city_total_and_warn_when_it_is_stale(offices, qapp):
+    from jianwang_desktop.gui.printing import print_source
+
+    police, city, out, rng = offices
+    total = exported_with_the_police_bundle(offices)
+    with city.store() as store:
         assert print_source(store, PERIOD).month.statistics == total
         assert total["影视"]["filed"] == (city.grids[PERIOD]["影视"]["filed"]
                                           + police.grids[PERIOD]["影视"]["filed"])
@@ -367,11 +374,7 @@ def test_a_city_data_file_loads_back_as_the_office_s_own_figures(offices, tmp_pa
     keeps the office's own figures, so the departments are not counted twice once their
     bundles are imported again."""
     police, city, out, rng = offices
-    with city.store() as store:
-        import_file(store, police.bundles[PERIOD], trust_new=True)
-    fill_and_export(city, PERIOD, rng, out)
-    with city.store() as store:
-        total = combined_month(store, PERIOD).statistics
+    total = exported_with_the_police_bundle(offices)
     data_file = tmp_path / "city.json"
     assert run_cli("dump", "--month", PERIOD, "--out", str(data_file), db=city.db).returncode == 0
     again = make_office(tmp_path / "new-computer", city.profile)

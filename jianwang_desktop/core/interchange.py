@@ -329,10 +329,12 @@ def contribution_grids(form: FormDefinition, data: dict) -> list[tuple[str, Grid
     return out
 
 
-def own_figures(form: FormDefinition, total: Grid, parts: list[tuple[str, Grid]]) -> Grid:
-    """A 市(州)版权局's own figures: its file's total less each department's (as the data
-    format says). The departments come back with their bundles, not as the office's own."""
-    own, problems = empty_grid(form), []
+def own_figures(form: FormDefinition, total: Grid,
+                parts: list[tuple[str, Grid]]) -> tuple[Grid, list[tuple[str, str]]]:
+    """A 市(州)版权局's own figures: its total less each department's (as the data format
+    says), and the cells (category, measure key) where the departments' figures exceed the
+    total, which no total of the office's own can be."""
+    own, beyond = empty_grid(form), []
     for category in form.categories:
         for key in form.measure_keys:
             value = total[category][key]
@@ -340,12 +342,9 @@ def own_figures(form: FormDefinition, total: Grid, parts: list[tuple[str, Grid]]
                 continue
             value -= sum(g[category][key] for _, g in parts if g[category][key] is not None)
             if value < 0:
-                problems.append(f"“{category}”行的“{form.measure(key).label}”合计小于各部门数字之和")
+                beyond.append((category, key))
             own[category][key] = value
-    if problems:
-        raise UserError("数据文件中的合计与 contributions 不符,未导入任何数据:",
-                        problems[:MAX_REPORTED])
-    return own
+    return own, beyond
 
 
 def load_into_store(store: Store, raw: bytes, replace: bool = False) -> MonthData:
@@ -353,8 +352,13 @@ def load_into_store(store: Store, raw: bytes, replace: bool = False) -> MonthDat
     data = parse_json(raw)
     form, header, month = month_from_dict(data)
     if data.get("contributions"):
-        month = MonthData(month.period, own_figures(form, month.statistics,
-                                                    contribution_grids(form, data)), month.cases)
+        # The departments come back with their bundles, not as the office's own figures.
+        own, beyond = own_figures(form, month.statistics, contribution_grids(form, data))
+        if beyond:
+            raise UserError("数据文件中的合计与 contributions 不符,未导入任何数据:", [
+                f"“{category}”行的“{form.measure(key).label}”合计小于各部门数字之和"
+                for category, key in beyond][:MAX_REPORTED])
+        month = MonthData(month.period, own, month.cases)
     if form.campaign != store.form.campaign:
         raise UserError(
             f"文件属于“{form.campaign}”,而本数据库是“{store.form.campaign}”,未导入。"

@@ -46,6 +46,7 @@ class BundleInfo(NamedTuple):
     fingerprint: str  # sha256 hex of manifest.json's exact bytes
     key_fingerprint: str  # of the signing key, as the verifier computed it
     month: MonthData
+    contributions: list[dict]  # data.json's: the departments a 市(州)版权局's total sums
 
     @property
     def name(self) -> str:
@@ -69,7 +70,7 @@ def read_bundle(path: Path) -> BundleInfo:
         raise UserError(f"数据包 {path.name} 未通过核验,不能作为附件发送(请重新导出):",
                         result.failures or ["数据包中没有月报数据(data.json)。"])
     return BundleInfo(path, data, result.manifest, result.manifest_sha256,
-                      result.fingerprint, result.month)
+                      result.fingerprint, result.month, result.contributions)
 
 
 def check_bundle_belongs(bundle: BundleInfo, form: FormDefinition, profile: Profile,
@@ -157,17 +158,12 @@ def totals_text(form: FormDefinition, month: MonthData) -> str:
 def _sources_of_total(form: FormDefinition, profile: Profile, bundle: BundleInfo) -> list[str]:
     """A 市(州)版权局's 合计 sums its departments' bundles: say whose (and which version),
     and who has not reported, so that the total above the office's own cases is explained."""
-    import io
-    import json
-    import zipfile
-
     from .domain import geography
     from .roles import is_city_office, senders_of
 
     if not is_city_office(profile):
         return []
-    with zipfile.ZipFile(io.BytesIO(bundle.data)) as z:
-        parts = json.loads(z.read("data.json")).get("contributions", [])
+    parts = bundle.contributions
     included = "、".join(f"{p['unit']}第{p['revision']}版" for p in parts)
     reported = {p["department"] for p in parts}
     missing = "、".join(geography().default_unit(s.region, s.department)

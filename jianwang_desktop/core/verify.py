@@ -60,6 +60,7 @@ class VerifyResult:
     trust_note: str | None = None  # why a key on the trust list is not trusted for this sender
     trusted_office: tuple[str, str] | None = None  # the office the trust list binds the key to
     month: MonthData | None = None
+    contributions: list[dict] = field(default_factory=list)  # data.json's, a 市(州)版权局's
     checks: dict[str, bool] = field(default_factory=dict)  # CHECKS key -> passed
     damaged: set[str] = field(default_factory=set)  # members present but unreadable
 
@@ -387,7 +388,7 @@ def _check_trust(public: PublicKey, trusted: dict[str, tuple[str, str]],
 
 def _check_contributions(form, month: MonthData, data: dict, result: VerifyResult) -> None:
     """At a 市(州)版权局 the total includes each department's figures: never less than them."""
-    from .interchange import contribution_grids
+    from .interchange import contribution_grids, own_figures
 
     try:
         parts = contribution_grids(form, data)
@@ -398,13 +399,10 @@ def _check_contributions(form, month: MonthData, data: dict, result: VerifyResul
     departments = [name for name, _ in parts]
     if len(set(departments)) != len(departments) or data["department"] in departments:
         result.fail(f"{DATA_NAME}:contributions 中的部门重复,或包含填报单位自己。")
-    for category in form.categories:
-        for key in form.measure_keys:
-            total = month.statistics[category][key]
-            values = [g[category][key] for _, g in parts if g[category][key] is not None]
-            if values and total is not None and sum(values[1:], values[0]) > total:
-                result.fail(f"{DATA_NAME}:“{category}”行的“{form.measure(key).label}”合计 "
-                            f"{total} 小于各部门数字之和。")
+    result.contributions = data.get("contributions") or []
+    for category, key in own_figures(form, month.statistics, parts)[1]:
+        result.fail(f"{DATA_NAME}:“{category}”行的“{form.measure(key).label}”合计 "
+                    f"{month.statistics[category][key]} 小于各部门数字之和。")
 
 
 def _check_contents(manifest: dict, members: dict[str, bytes], result: VerifyResult,

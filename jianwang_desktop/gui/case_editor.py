@@ -271,15 +271,9 @@ class CaseEditor(MadeWhenShown, QWidget):
     def put_back(self, values: dict[str, object]) -> None:
         """Fill the fields with `values` (unsaved_values of before the case was shown
         again) and hand them on: the store refuses them again, and they are marked."""
-        for key, value in values.items():
-            widget = self.fields.get(key)
-            if isinstance(widget, QPlainTextEdit):
-                widget.setPlainText(str(value))
-            elif isinstance(widget, QLineEdit):
-                widget.setText(str(value))
-            elif isinstance(widget, QComboBox):
-                widget.setCurrentText(str(value))
-        self.commit()
+        if self._case is not None and self.built:
+            self._show_case(self._case.copy(**values))
+            self.commit()
 
     def drop_unsaved(self) -> None:
         """The clerk let go of what the store refused: the pane shows the case as stored, so

@@ -21,8 +21,7 @@ from ..core.month_state import date_text, no_bundle_text
 from ..core.recipients import all_recipients, set_recipient_emails
 from ..core.routing import Route, contents_text, month_routes
 from ..core.store import Store
-from .uiload import child, load_ui, make_title
-from .ui_dialog import resize_within_screen
+from .uiload import child, load_ui, make_title, resize_within_screen
 
 Opener = Callable[[QUrl], bool]
 ERROR_STYLE = "color: #b00020;"

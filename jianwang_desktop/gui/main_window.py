@@ -27,7 +27,7 @@ from .findings_model import CHECKING, FindingRole, FindingsModel, MonthListModel
 from .menus import MainMenus, give_shortcuts, new_action
 from .statistics_model import StatisticsModel
 from .statistics_view import StatisticsView
-from .uiload import child, embed, load_ui, make_title
+from .uiload import WINDOW_FRAME, child, embed, load_ui, make_title
 
 if TYPE_CHECKING:
     from .message_bar import MessageBar
@@ -519,7 +519,7 @@ class MainWindow(QMainWindow):
         """Shown at its size, or maximized where that and its frame do not fit the screen (a
         1024×600 netbook; a 1366×768 laptop leaves about 728 px above the taskbar): its right
         edge and the buttons at its foot would lie off the screen."""
-        frame = 16, 48  # borders and title bar: known only once shown, so allowed for
+        frame = WINDOW_FRAME
         available = self.screen().availableGeometry()
         if (self.width() + frame[0] > available.width()
                 or self.height() + frame[1] > available.height()):

@@ -8,13 +8,6 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QV
 from .uiload import child, load_ui
 
 
-def resize_within_screen(widget, width: int, height: int) -> None:
-    """`width`×`height`, or less where that and the window frame (borders, title bar: known
-    only once shown, so allowed for) do not fit the screen above its taskbar."""
-    area = widget.screen().availableGeometry()
-    widget.resize(min(width, area.width() - 16), min(height, area.height() - 48))
-
-
 class UiDialog(QDialog):
     """Loads `ui/<ui_name>.ui` into itself; its window title comes from the file.
 

@@ -121,6 +121,19 @@ def embed(page: QWidget, name: str, custom: tuple[type, ...] = ()) -> QWidget:
     return form
 
 
+# A window's borders and title bar, allowed for in sizing it to the screen: known only once
+# it is shown.
+WINDOW_FRAME = 16, 48
+
+
+def resize_within_screen(widget, width: int, height: int) -> None:
+    """`width`×`height`, or less where that and the window frame do not fit the screen
+    above its taskbar."""
+    area = widget.screen().availableGeometry()
+    widget.resize(min(width, area.width() - WINDOW_FRAME[0]),
+                  min(height, area.height() - WINDOW_FRAME[1]))
+
+
 def make_title(label, grow: int = 3) -> None:
     """A page's heading: bold and a few points larger than the text under it."""
     font = label.font()
